@@ -1,0 +1,40 @@
+# NMT CE platform. `make run` serves the demo site; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DEBUG ?= true
+
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required (set PYTHON=python3.x)")'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the project with its dev tools
+
+setup: install ## Migrate the database and load the demo course and accounts
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py setup_demo
+
+run: setup ## Set everything up and serve the demo site on http://127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install ## Run the whole test suite (DATABASE_URL picks the database; SQLite by default)
+	$(BIN)/python -m pytest
+
+lint: install ## Check code style with ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install ## Format and autofix with ruff
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+.PHONY: help install setup run test lint format

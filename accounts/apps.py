@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+from wagtail.users.apps import WagtailUsersAppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = "Accounts"
+    default_auto_field = "django.db.models.BigAutoField"
+
+
+class AccountsUsersAppConfig(WagtailUsersAppConfig):
+    """Wagtail's users app, with forms that edit the fields our User model adds."""
+
+    user_viewset = "accounts.viewsets.UserViewSet"

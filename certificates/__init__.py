@@ -1,0 +1,1 @@
+"""Certificates, credentials and verification (built in the certificates issue)."""

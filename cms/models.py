@@ -1,0 +1,94 @@
+"""The site shell: home page, image model and the provider identity printed on certificates."""
+
+from django.db import models
+
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField
+from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.models import Page
+from wagtail.search import index
+
+
+class CustomImage(AbstractImage):
+    """Project image model, in place from the first migration so fields can be added later."""
+
+    credit = models.CharField(
+        max_length=255, blank=True, help_text="Who made or owns the image, if it must be said."
+    )
+
+    admin_form_fields = (*Image.admin_form_fields, "credit")
+
+
+class CustomRendition(AbstractRendition):
+    image = models.ForeignKey(CustomImage, on_delete=models.CASCADE, related_name="renditions")
+
+    class Meta:
+        unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+
+class HomePage(Page):
+    """The site's root page. Section pages restrict themselves to live under it."""
+
+    intro = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="One sentence under the page title.",
+    )
+    body = RichTextField(blank=True, features=["h2", "h3", "bold", "italic", "link", "ol", "ul"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+
+@register_setting(icon="certificate")
+class ProviderSettings(BaseSiteSetting):
+    """The CE provider's identity, as NCBTMB requires it on every certificate."""
+
+    provider_name = models.CharField(max_length=255, default="NMT Continuing Education")
+    ncbtmb_provider_number = models.CharField(
+        "NCBTMB Approved Provider number", max_length=50, blank=True
+    )
+    address = models.TextField(blank=True, help_text="Postal address printed on certificates.")
+    email = models.EmailField(blank=True, help_text="Contact email printed on certificates.")
+    website = models.URLField(blank=True)
+    signatory_name = models.CharField(max_length=255, blank=True)
+    signatory_title = models.CharField(max_length=255, blank=True)
+    signature_image = models.ForeignKey(
+        "cms.CustomImage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A scan of the signature, on a transparent or white background.",
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("provider_name"),
+                FieldPanel("ncbtmb_provider_number"),
+                FieldPanel("address"),
+                FieldPanel("email"),
+                FieldPanel("website"),
+            ],
+            heading="Provider",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("signatory_name"),
+                FieldPanel("signatory_title"),
+                FieldPanel("signature_image"),
+            ],
+            heading="Signature on certificates",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "Provider identity"
+
+    def __str__(self):
+        return self.provider_name

@@ -1,0 +1,46 @@
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from wagtail.models import Page
+
+SEARCH_RESULTS_PER_PAGE = 10
+MAX_QUERY_LENGTH = 200
+
+
+@require_GET
+def search(request):
+    """Site search over live, public pages."""
+    query = request.GET.get("q", "").strip()
+    error = None
+    results = None
+    if len(query) > MAX_QUERY_LENGTH:
+        error = f"Please shorten your search to at most {MAX_QUERY_LENGTH} characters."
+    elif query:
+        pages = Page.objects.live().public().specific().search(query)
+        results = Paginator(pages, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cms/search.html",
+        {"search_query": query, "results": results, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness and database readiness for load balancers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - any database failure means "not ready"
+        return JsonResponse(
+            {"status": "error", "database": "unavailable", "detail": str(exc.__class__.__name__)},
+            status=503,
+        )
+    return JsonResponse({"status": "ok", "database": "ok"})

@@ -1,0 +1,378 @@
+"""Reading the course content sources in `content/` (see content/README.md).
+
+This module only reads and validates files; `content_import` turns them into pages. Every
+problem is reported as a `ContentSourceError` naming the file and what is wrong with it.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+
+CALLOUT_KINDS = ("key-point", "clinical-note", "contraindication")
+QUESTION_KINDS = ("single", "multiple", "true_false")
+COURSE_TYPES = ("home_study", "live", "webinar")
+PRINCIPLE_SLUGS = (
+    "adhesions",
+    "facilitation",
+    "hypertonicity",
+    "ischemia",
+    "joint-fixation",
+    "nerve-compression",
+    "nerve-entrapment",
+    "pain-threshold",
+    "postural-distortion",
+    "trigger-points",
+)
+
+_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.DOTALL)
+_CALLOUT_OPEN = re.compile(r"^:::\s*([a-z-]+)(?:\s+(.*?))?\s*$")
+_CALLOUT_CLOSE = re.compile(r"^:::\s*$")
+_MODULE_LINK = re.compile(r"\]\(module:([^)\s]*)\)")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_MODULE_FILE = re.compile(r"^(\d{2})-([a-z0-9-]+)\.md$")
+
+
+class ContentSourceError(ValueError):
+    """A content source file is missing, malformed or inconsistent."""
+
+
+@dataclass(frozen=True)
+class TextSegment:
+    markdown: str
+
+
+@dataclass(frozen=True)
+class CalloutSegment:
+    kind: str
+    title: str
+    markdown: str
+
+
+@dataclass(frozen=True)
+class ChoiceSource:
+    text: str
+    correct: bool
+
+
+@dataclass(frozen=True)
+class QuestionSource:
+    kind: str
+    prompt: str
+    choices: tuple[ChoiceSource, ...]
+    explanation: str
+
+
+@dataclass
+class ModuleSource:
+    path: Path
+    order: int
+    title: str
+    slug: str
+    principles: list[str]
+    estimated_minutes: int
+    summary: str
+    objectives: list[str]
+    related: list[str]
+    segments: list
+    raw: bytes
+    questions: list[QuestionSource] = field(default_factory=list)
+
+    @property
+    def linked_slugs(self):
+        """Slugs of modules this module links to from its body."""
+        slugs = []
+        for segment in self.segments:
+            slugs.extend(_MODULE_LINK.findall(segment.markdown))
+        return slugs
+
+    @property
+    def digest(self):
+        return hashlib.sha256(self.raw).hexdigest()
+
+
+@dataclass
+class InstructorSource:
+    name: str
+    credentials: str
+    bio: str
+
+
+@dataclass
+class CourseSource:
+    path: Path
+    title: str
+    slug: str
+    approved_title: str
+    summary: str
+    overview: str
+    course_code: str
+    course_type: str
+    ce_hours: Decimal
+    evaluation_required: bool
+    objectives: list[str]
+    prerequisites: str
+    approvals: list[tuple[str, str]]
+    instructors: list[InstructorSource]
+    modules: list[ModuleSource]
+    raw: bytes
+
+    @property
+    def digest(self):
+        return hashlib.sha256(self.raw).hexdigest()
+
+
+def _fail(path, message):
+    raise ContentSourceError(f"{path}: {message}")
+
+
+def _load_yaml(path, text):
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        _fail(path, f"is not valid YAML ({exc.__class__.__name__}: {exc})")
+    if not isinstance(data, dict):
+        _fail(path, "must hold a mapping of keys to values")
+    return data
+
+
+def _required_str(path, data, key):
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        _fail(path, f"needs a non-empty text value for '{key}'")
+    return value.strip()
+
+
+def _str_list(path, data, key, *, required=True):
+    value = data.get(key, [] if not required else None)
+    if value is None or not isinstance(value, list):
+        _fail(path, f"'{key}' must be a list")
+    if not all(isinstance(item, str) and item.strip() for item in value):
+        _fail(path, f"every item of '{key}' must be non-empty text")
+    return [item.strip() for item in value]
+
+
+def split_body(path, body):
+    """Split a module body into text and callout segments."""
+    segments = []
+    text_lines = []
+    callout = None
+    for number, line in enumerate(body.splitlines(), start=1):
+        if callout is None:
+            opened = _CALLOUT_OPEN.match(line)
+            if opened:
+                kind = opened.group(1)
+                if kind not in CALLOUT_KINDS:
+                    _fail(path, f"body line {number}: unknown callout kind '{kind}'")
+                if "".join(text_lines).strip():
+                    segments.append(TextSegment("\n".join(text_lines).strip()))
+                text_lines = []
+                callout = (kind, (opened.group(2) or "").strip(), [])
+            else:
+                text_lines.append(line)
+        elif _CALLOUT_CLOSE.match(line):
+            kind, title, lines = callout
+            if not "".join(lines).strip():
+                _fail(path, f"body line {number}: the '{kind}' callout is empty")
+            segments.append(CalloutSegment(kind, title, "\n".join(lines).strip()))
+            callout = None
+        else:
+            callout[2].append(line)
+    if callout is not None:
+        _fail(path, f"a '{callout[0]}' callout is not closed with ':::'")
+    if "".join(text_lines).strip():
+        segments.append(TextSegment("\n".join(text_lines).strip()))
+    return segments
+
+
+def parse_module(path):
+    """Read one module Markdown file with its YAML front matter."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        _fail(path, "is not UTF-8 text")
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        _fail(path, "must start with a YAML front matter block between '---' lines")
+    meta = _load_yaml(path, match.group(1))
+    name = _MODULE_FILE.match(path.name)
+    if not name:
+        _fail(path, "module files are named NN-slug.md")
+    slug = _required_str(path, meta, "slug")
+    if not _SLUG.match(slug):
+        _fail(path, f"slug '{slug}' must be lowercase letters, digits and hyphens")
+    principles = _str_list(path, meta, "principles")
+    unknown = sorted(set(principles) - set(PRINCIPLE_SLUGS))
+    if unknown:
+        _fail(path, f"unknown principle(s): {', '.join(unknown)}")
+    minutes = meta.get("estimated_minutes")
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 1:
+        _fail(path, "'estimated_minutes' must be a whole number of minutes, at least 1")
+    segments = split_body(path, match.group(2))
+    if not segments:
+        _fail(path, "has no body text")
+    return ModuleSource(
+        path=path,
+        order=int(name.group(1)),
+        title=_required_str(path, meta, "title"),
+        slug=slug,
+        principles=principles,
+        estimated_minutes=minutes,
+        summary=_required_str(path, meta, "summary"),
+        objectives=_str_list(path, meta, "objectives"),
+        related=_str_list(path, meta, "related", required=False),
+        segments=segments,
+        raw=raw,
+    )
+
+
+def _parse_question(path, number, data):
+    where = f"question {number}"
+    if not isinstance(data, dict):
+        _fail(path, f"{where} must be a mapping")
+    kind = data.get("kind")
+    if kind not in QUESTION_KINDS:
+        _fail(path, f"{where}: 'kind' must be one of {', '.join(QUESTION_KINDS)}")
+    prompt = _required_str(path, data, "prompt")
+    explanation = data.get("explanation")
+    if not isinstance(explanation, str) or not explanation.strip():
+        _fail(path, f"{where} has no explanation")
+    if kind == "true_false":
+        answer = data.get("answer")
+        if not isinstance(answer, bool):
+            _fail(path, f"{where}: a true/false question needs 'answer: true' or 'answer: false'")
+        choices = (ChoiceSource("True", answer), ChoiceSource("False", not answer))
+    else:
+        raw_choices = data.get("choices")
+        if not isinstance(raw_choices, list) or len(raw_choices) < 2:
+            _fail(path, f"{where} needs at least two choices")
+        choices = []
+        for choice in raw_choices:
+            if not isinstance(choice, dict) or not isinstance(choice.get("text"), str):
+                _fail(path, f"{where}: every choice needs a 'text'")
+            stray = sorted(str(key) for key in set(choice) - {"text", "correct"})
+            if stray:
+                # Usually an unquoted comma in a one-line {text: ..., correct: true} choice.
+                _fail(
+                    path,
+                    f"{where}: unexpected key(s) {', '.join(stray)} in a choice "
+                    "(quote choice texts that contain commas or colons)",
+                )
+            if not isinstance(choice.get("correct", False), bool):
+                _fail(path, f"{where}: 'correct' must be true or false")
+            choices.append(ChoiceSource(choice["text"].strip(), choice.get("correct", False)))
+        correct = sum(choice.correct for choice in choices)
+        if kind == "single" and correct != 1:
+            _fail(path, f"{where}: a single-choice question needs exactly one correct choice")
+        if kind == "multiple" and correct < 2:
+            _fail(path, f"{where}: a multiple-select question needs two or more correct choices")
+        if len({choice.text.casefold() for choice in choices}) != len(choices):
+            _fail(path, f"{where} repeats a choice")
+        choices = tuple(choices)
+    return QuestionSource(kind, prompt, choices, explanation.strip())
+
+
+def parse_quiz(path):
+    """Read one quiz YAML file; return (module slug, questions)."""
+    data = _load_yaml(path, path.read_text(encoding="utf-8"))
+    module = _required_str(path, data, "module")
+    questions = data.get("questions")
+    if not isinstance(questions, list) or not questions:
+        _fail(path, "needs a non-empty 'questions' list")
+    return module, [_parse_question(path, n, q) for n, q in enumerate(questions, start=1)]
+
+
+def _parse_ce_hours(path, value):
+    try:
+        hours = Decimal(str(value))
+    except InvalidOperation:
+        _fail(path, "'ce_hours' must be a number")
+    if hours <= 0:
+        _fail(path, "'ce_hours' must be greater than 0")
+    return hours
+
+
+def load_course(folder):
+    """Read and cross-check a whole course folder: course.yaml, modules/ and quizzes/."""
+    folder = Path(folder)
+    course_file = folder / "course.yaml"
+    if not course_file.is_file():
+        _fail(folder, "has no course.yaml")
+    raw = course_file.read_bytes()
+    data = _load_yaml(course_file, raw.decode("utf-8"))
+    course_type = data.get("course_type", "home_study")
+    if course_type not in COURSE_TYPES:
+        _fail(course_file, f"'course_type' must be one of {', '.join(COURSE_TYPES)}")
+    approvals = []
+    for approval in data.get("approvals") or []:
+        if not isinstance(approval, dict):
+            _fail(course_file, "each approval needs 'approver' and 'number'")
+        approvals.append(
+            (
+                _required_str(course_file, approval, "approver"),
+                _required_str(course_file, approval, "number"),
+            )
+        )
+    instructors = [
+        InstructorSource(
+            name=_required_str(course_file, item, "name"),
+            credentials=str(item.get("credentials", "")).strip(),
+            bio=str(item.get("bio", "")).strip(),
+        )
+        for item in data.get("instructors") or []
+    ]
+    modules = sorted(
+        (parse_module(path) for path in (folder / "modules").glob("*.md")),
+        key=lambda module: module.order,
+    )
+    if not modules:
+        _fail(folder, "has no modules in modules/")
+    slugs = [module.slug for module in modules]
+    if len(set(slugs)) != len(slugs):
+        _fail(folder / "modules", "two modules share a slug")
+    orders = [module.order for module in modules]
+    if len(set(orders)) != len(orders):
+        _fail(folder / "modules", "two modules share an order number")
+    by_slug = {module.slug: module for module in modules}
+    for module in modules:
+        for slug in [*module.related, *module.linked_slugs]:
+            if slug not in by_slug:
+                _fail(module.path, f"links to unknown module '{slug}'")
+            if slug == module.slug:
+                _fail(module.path, "links to itself")
+    for quiz_path in sorted((folder / "quizzes").glob("*.yaml")):
+        slug, questions = parse_quiz(quiz_path)
+        if slug not in by_slug:
+            _fail(quiz_path, f"is for unknown module '{slug}'")
+        by_slug[slug].questions.extend(questions)
+    slug = _required_str(course_file, data, "slug")
+    if not _SLUG.match(slug):
+        _fail(course_file, f"slug '{slug}' must be lowercase letters, digits and hyphens")
+    return CourseSource(
+        path=folder,
+        title=_required_str(course_file, data, "title"),
+        slug=slug,
+        approved_title=_required_str(course_file, data, "approved_title"),
+        summary=_required_str(course_file, data, "summary"),
+        overview=str(data.get("overview", "")).strip(),
+        course_code=_required_str(course_file, data, "course_code"),
+        course_type=course_type,
+        ce_hours=_parse_ce_hours(course_file, data.get("ce_hours")),
+        evaluation_required=bool(data.get("evaluation_required", True)),
+        objectives=_str_list(course_file, data, "objectives"),
+        prerequisites=str(data.get("prerequisites", "")).strip(),
+        approvals=approvals,
+        instructors=instructors,
+        modules=modules,
+        raw=raw,
+    )
+
+
+def load_all_courses(root):
+    """Every course folder under the content root, in name order."""
+    root = Path(root)
+    return [load_course(path.parent) for path in sorted(root.glob("*/course.yaml"))]

@@ -1,0 +1,79 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from wagtail.models import Site
+
+from cms.models import ProviderSettings
+from courses.content_import import get_or_create_catalog
+from courses.roles import INSTRUCTORS, ensure_editorial_roles
+
+# Demo logins for a local machine only; `make run` prints them.
+DEMO_ACCOUNTS = (
+    ("admin@example.com", "demo-admin-password", "Avery Admin", "administrator"),
+    ("instructor@example.com", "demo-instructor-password", "Ira Instructor", "instructor"),
+    ("learner@example.com", "demo-learner-password", "Lee Learner", "learner"),
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Set up the demo site: home page, catalog, provider identity, editorial roles, the "
+        "NMT course content and demo accounts. Running it again changes nothing."
+    )
+
+    @transaction.atomic
+    def _setup_site(self):
+        site = Site.objects.get(is_default_site=True)
+        home = site.root_page.specific
+        if home.title == "Home" and not home.intro:
+            home.title = "Neuromuscular Therapy Continuing Education"
+            home.intro = (
+                "Home-study CE courses for massage therapists, with certificates that boards "
+                "and associations can verify."
+            )
+            home.save_revision().publish()
+        if site.site_name != "NMT Continuing Education":
+            site.site_name = "NMT Continuing Education"
+            site.save()
+        provider = ProviderSettings.for_site(site)
+        if not provider.ncbtmb_provider_number:
+            provider.provider_name = "NMT Continuing Education (demo provider)"
+            provider.ncbtmb_provider_number = "000000-DEMO"
+            provider.address = "100 Example Street, Suite 1, Springfield, ST 00000"
+            provider.email = "ce@example.com"
+            provider.signatory_name = "Avery Admin, LMT"
+            provider.signatory_title = "Education Director"
+            provider.save()
+        catalog = get_or_create_catalog(home)
+        ensure_editorial_roles(catalog)
+
+    @transaction.atomic
+    def _create_accounts(self):
+        User = get_user_model()
+        created = []
+        for email, password, name, role in DEMO_ACCOUNTS:
+            if User.objects.filter(email=email).exists():
+                continue
+            first, last = name.split(" ", 1)
+            user = User(email=email, legal_name=name, first_name=first, last_name=last)
+            if role == "administrator":
+                user.is_staff = user.is_superuser = True
+            user.set_password(password)
+            user.save()
+            if role == "instructor":
+                user.groups.add(Group.objects.get(name=INSTRUCTORS))
+            created.append(email)
+        return created
+
+    def handle(self, *args, **options):
+        self._setup_site()
+        call_command("import_content", stdout=self.stdout)
+        created = self._create_accounts()
+        self.stdout.write(
+            f"Demo accounts ({len(created)} new): log in at /admin/ (staff) or the site."
+        )
+        for email, password, _name, role in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {role:<14} {email:<26} {password}")

@@ -1,0 +1,1 @@
+"""Quizzes, attempts, scoring and the completion tracker (built in the quiz issue)."""
