@@ -1,0 +1,79 @@
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+from django.db.utils import OperationalError
+
+
+def test_home_page_links_to_the_catalog(client, catalog):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert 'href="/courses/"' in response.text
+    assert response.text.count("<h1") == 1
+
+
+def test_unknown_page_is_a_friendly_404(client, catalog):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+
+
+def test_healthz_reports_the_database(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_says_503_when_the_database_fails(client, db, monkeypatch):
+    class UnreachableDatabase:
+        def cursor(self):
+            raise OperationalError("connection refused")
+
+    monkeypatch.setattr("cms.views.connection", UnreachableDatabase())
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "error"
+
+
+def _settings_probe(env):
+    """Load the base settings in a fresh interpreter with the given environment."""
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='cms.settings.base';"
+        "from django.conf import settings;"
+        "print(settings.DATABASES['default']['ENGINE'], settings.CACHES['default']['BACKEND'])"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    return subprocess.run(  # noqa: S603 - fixed interpreter and code
+        [sys.executable, "-c", code],
+        env={**clean, **env},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_secret_key_is_required_without_debug():
+    result = _settings_probe({"DEBUG": "false", "DATABASE_URL": "sqlite:///:memory:"})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_environment_selects_database_and_cache():
+    result = _settings_probe(
+        {
+            "DEBUG": "true",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/nmt",
+            "REDIS_URL": "redis://127.0.0.1:6379/1",
+        }
+    )
+    assert result.returncode == 0, result.stderr
+    assert "postgresql" in result.stdout
+    assert "RedisCache" in result.stdout
+
+
+def test_embedded_defaults_are_sqlite_and_local_memory():
+    result = _settings_probe({"DEBUG": "true", "DATABASE_URL": "", "REDIS_URL": ""})
+    assert result.returncode == 0, result.stderr
+    assert "sqlite3" in result.stdout and "LocMemCache" in result.stdout
