@@ -1,8 +1,8 @@
-import pytest
-
 from django.contrib.auth import authenticate
 from django.db import IntegrityError
 from django.urls import reverse
+
+import pytest
 
 from accounts.models import User
 

@@ -1,7 +1,5 @@
 """The instructor's CMS: what instructors may do, and edits going through review."""
 
-import pytest
-
 from django.urls import reverse
 
 from wagtail.models import WorkflowState
@@ -11,6 +9,8 @@ from wagtail.test.utils.form_data import (
     rich_text,
     streamfield,
 )
+
+import pytest
 
 from cms.models import ProviderSettings
 from courses.ce_hours import CEHourEstimate
@@ -31,9 +31,7 @@ def _stream_form_data(page):
             value = dict(block.value, body=rich_text(block.value["body"].source))
             body.append(("callout", value))
     objectives = [("objective", block.value) for block in page.objectives]
-    return nested_form_data(
-        {"body": streamfield(body), "objectives": streamfield(objectives)}
-    )
+    return nested_form_data({"body": streamfield(body), "objectives": streamfield(objectives)})
 
 
 def edit_form(client, page, **changes):
