@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from django.core.management import call_command
+from django.db import connections
 
 import pytest
 
@@ -26,7 +27,7 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup, django_db_blocker):
     in_ci = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
     if not CHROMIUM.exists():
         message = f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
@@ -35,7 +36,17 @@ def browser():
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
+    # Django keeps connections per async context, and Playwright's sync API runs the tests
+    # inside an event loop: connections opened there are new objects, without the snapshot
+    # that serialized_rollback restores. Carry it over.
+    snapshots = {
+        conn.alias: conn._test_serialized_contents
+        for conn in connections.all()
+        if hasattr(conn, "_test_serialized_contents")
+    }
     with sync_playwright() as playwright:
+        for alias, snapshot in snapshots.items():
+            connections[alias]._test_serialized_contents = snapshot
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=LAUNCH_ARGS, headless=True
         )
