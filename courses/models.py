@@ -174,7 +174,7 @@ class CoursePage(Page):
                 FieldPanel("course_type"),
                 FieldPanel("ce_hours"),
                 CEHourEstimatePanel(),
-                InlinePanel("approvals", label="Approval numbers", heading="Approvals"),
+                InlinePanel("approvals", label="Approval", heading="Approval numbers"),
                 FieldPanel("evaluation_required"),
             ],
             heading="CE facts",

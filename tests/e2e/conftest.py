@@ -89,9 +89,13 @@ def axe_violations(page):
 
 
 def assert_accessible(page):
-    # Colours checked mid-transition (Wagtail's messages fade in) are not the real ones.
+    # Colours checked mid-fade are not the real ones: Wagtail's messages start transparent
+    # and fade in once its scripts mark the page ready.
     page.wait_for_function(
-        "document.getAnimations().every(a => a.playState !== 'running')", timeout=10_000
+        """() => [...document.querySelectorAll('.messages > ul')]
+                .every(ul => getComputedStyle(ul).opacity === '1')
+            && document.getAnimations().every(a => a.playState !== 'running')""",
+        timeout=10_000,
     )
     violations = axe_violations(page)
     assert not violations, f"{page.url}: " + "; ".join(violations)

@@ -79,3 +79,12 @@ def test_instructor_edit_is_approved_and_published(page, demo_site):
     page.goto(demo_site.url + module.url)
     expect(page.get_by_text(new_summary)).to_be_visible()
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("path", ["/", "/courses/", "/courses/nmt-foundations/"])
+def test_public_pages_fit_a_phone_screen(page, demo_site, path):
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(demo_site.url + path)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"{path} scrolls sideways on a phone ({width}px)"
+    assert_accessible(page)
