@@ -82,7 +82,8 @@ def axe_violations(page):
     context = {"exclude": WAGTAIL_EDITOR_WIDGETS} if "/admin/" in page.url else None
     results = Axe().run(page, context=context)
     return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}: "
+        f"{v['nodes'][0].get('failureSummary', '')}"
         for v in results.response["violations"]
         if v["impact"] in {"serious", "critical"}
     ]
@@ -92,9 +93,16 @@ def assert_accessible(page):
     # Colours checked mid-fade are not the real ones: Wagtail's messages start transparent
     # and fade in once its scripts mark the page ready.
     page.wait_for_function(
-        """() => [...document.querySelectorAll('.messages > ul')]
-                .every(ul => getComputedStyle(ul).opacity === '1')
-            && document.getAnimations().every(a => a.playState !== 'running')""",
+        """() => {
+            const opaque = (el) => {
+                for (; el; el = el.parentElement) {
+                    if (getComputedStyle(el).opacity !== '1') return false;
+                }
+                return true;
+            };
+            return [...document.querySelectorAll('.messages li')].every(opaque)
+                && document.getAnimations().every(a => a.playState !== 'running');
+        }""",
         timeout=10_000,
     )
     violations = axe_violations(page)
