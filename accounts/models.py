@@ -53,6 +53,12 @@ class User(AbstractUser):
         help_text="Where the licence was issued, e.g. Florida or Ontario.",
     )
     ncbtmb_number = models.CharField("NCBTMB number", max_length=50, blank=True)
+    closed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the learner closed the account; personal details were removed then.",
+    )
 
     objects = UserManager()
 

@@ -6,11 +6,14 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views
+from courses import views as course_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("accounts.urls")),
     path("search/", views.search, name="search"),
+    path("dashboard/", course_views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
 ]
 

@@ -1,11 +1,14 @@
 """Course pages: the catalog, courses with their CE facts, and modules on NMT principles."""
 
+import math
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -125,7 +128,7 @@ class CourseIndexPage(RoutablePageMixin, Page):
         )
 
 
-class CoursePage(Page):
+class CoursePage(RoutablePageMixin, Page):
     """A course with the CE facts printed on its certificates."""
 
     HOME_STUDY = "home_study"
@@ -161,6 +164,18 @@ class CoursePage(Page):
     evaluation_required = models.BooleanField(
         default=True, help_text="Learners must submit the course evaluation to complete it."
     )
+    require_seat_time = models.BooleanField(
+        default=True,
+        help_text="A module can be marked complete only after its estimated reading time "
+        "(on for Home Study courses).",
+    )
+    prerequisite_courses = ParentalManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="required_by",
+        help_text="Courses a learner must complete before enrolling in this one.",
+    )
     source_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     content_panels = [
@@ -176,11 +191,13 @@ class CoursePage(Page):
                 CEHourEstimatePanel(),
                 InlinePanel("approvals", label="Approval", heading="Approval numbers"),
                 FieldPanel("evaluation_required"),
+                FieldPanel("require_seat_time"),
             ],
             heading="CE facts",
         ),
         FieldPanel("learning_objectives"),
         FieldPanel("prerequisites"),
+        FieldPanel("prerequisite_courses", widget=forms.CheckboxSelectMultiple),
         InlinePanel("course_instructors", label="Instructor", heading="Instructors"),
     ]
     search_fields = [
@@ -218,12 +235,38 @@ class CoursePage(Page):
         )
 
     def get_context(self, request, *args, **kwargs):
+        from .dashboard import module_progress_map
+        from .enrollment import enrollment_for, missing_prerequisites
+
         context = super().get_context(request, *args, **kwargs)
-        context["modules"] = self.modules()
+        modules = list(self.modules())
+        enrollment = enrollment_for(request.user, self)
+        progress = module_progress_map(enrollment)
+        done = {m.id for m in modules if m.id in progress and progress[m.id].completed_at}
+        context["modules"] = modules
+        context["enrollment"] = enrollment
+        context["module_rows"] = [(m, progress.get(m.id)) for m in modules]
+        context["modules_done"] = len(done)
+        context["next_module"] = next((m for m in modules if m.id not in done), None)
+        context["missing_prerequisites"] = (
+            missing_prerequisites(request.user, self)
+            if request.user.is_authenticated and not enrollment
+            else []
+        )
         context["instructors"] = [
             link.instructor for link in self.course_instructors.select_related("instructor__photo")
         ]
         return context
+
+    @path("")
+    def course(self, request):
+        return self.render(request)
+
+    @path("enroll/", name="enroll")
+    def enroll(self, request):
+        from .views import enroll_view
+
+        return enroll_view(request, self)
 
 
 class CourseInstructor(Orderable):
@@ -251,7 +294,7 @@ class CourseApproval(Orderable):
         return f"{self.approver} {self.number}"
 
 
-class ModulePage(Page):
+class ModulePage(RoutablePageMixin, Page):
     """One module of a course, teaching one or more principles of NMT."""
 
     summary = models.TextField(
@@ -328,7 +371,43 @@ class ModulePage(Page):
         context["related_modules"] = [
             link.related for link in self.related_links.select_related("related") if link.related
         ]
+        context.update(self.learner_context(request))
         return context
+
+    def learner_context(self, request):
+        """The enrolled learner's progress on this module (nothing for anyone else)."""
+        from .enrollment import enrollment_for
+        from .progress import minimum_seconds, record_view, remaining_seconds
+
+        enrollment = enrollment_for(request.user, self.course)
+        if enrollment is None:
+            return {"enrollment": None}
+        progress = record_view(enrollment, self)
+        remaining = remaining_seconds(progress, self, self.course)
+        return {
+            "enrollment": enrollment,
+            "progress": progress,
+            "minimum_seconds": minimum_seconds(self, self.course),
+            "remaining_seconds": remaining,
+            "remaining_minutes": math.ceil(remaining / 60),
+            "heartbeat_seconds": settings.SEAT_TIME_HEARTBEAT_SECONDS,
+        }
+
+    @path("")
+    def module(self, request):
+        return self.render(request)
+
+    @path("heartbeat/", name="heartbeat")
+    def heartbeat(self, request):
+        from .views import heartbeat_view
+
+        return heartbeat_view(request, self)
+
+    @path("complete/", name="complete")
+    def complete(self, request):
+        from .views import complete_view
+
+        return complete_view(request, self)
 
 
 class ModuleRelatedLink(Orderable):
@@ -340,3 +419,49 @@ class ModuleRelatedLink(Orderable):
     )
 
     panels = [PageChooserPanel("related", page_type="courses.ModulePage")]
+
+
+class Enrollment(models.Model):
+    """A learner taking a course. One per learner and course, guarded by the database."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrollments"
+    )
+    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="enrollments")
+    enrolled_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set once by the completion tracker."
+    )
+
+    class Meta:
+        ordering = ["-enrolled_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="unique_enrollment"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.course_id}"
+
+
+class ModuleProgress(models.Model):
+    """A learner's reading of one module: seat time credited on the server, and completion."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.PROTECT, related_name="module_progress"
+    )
+    module = models.ForeignKey(ModulePage, on_delete=models.PROTECT, related_name="+")
+    first_viewed_at = models.DateTimeField(default=timezone.now)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+    seconds_credited = models.PositiveIntegerField(default=0)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "module"], name="unique_module_progress"
+            ),
+        ]
+        verbose_name_plural = "module progress"
+
+    def __str__(self):
+        return f"{self.enrollment} / module {self.module_id}"

@@ -26,6 +26,7 @@ env = environ.Env(
     STATIC_URL=(str, "/static/"),
     BASE_URL=(str, "http://127.0.0.1:8000"),
     TIME_ZONE=(str, "UTC"),
+    SEAT_TIME_SCALE=(float, 1.0),
 )
 environ.Env.read_env(BASE_DIR / ".env")
 
@@ -131,7 +132,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/dashboard/"
+LOGOUT_REDIRECT_URL = "/"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE")
@@ -166,6 +176,12 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_PASSWORD_RESET_ENABLED = True
+
+# Seat time: how often the reading page sends a heartbeat, and a factor applied to each
+# module's estimated minutes to get the minimum time before it can be marked complete
+# (1.0 in production; tests and demos may shorten it).
+SEAT_TIME_HEARTBEAT_SECONDS = 30
+SEAT_TIME_SCALE = env("SEAT_TIME_SCALE")
 
 # The folder holding the course content sources (see content/README.md).
 CONTENT_SOURCE_DIR = BASE_DIR / "content"

@@ -1,0 +1,53 @@
+"""Enrolling learners in courses."""
+
+from django.db import IntegrityError, transaction
+
+from .models import CoursePage, Enrollment
+
+
+class EnrollmentRefused(Exception):
+    """The learner may not enroll; the message says why and what to do."""
+
+
+def missing_prerequisites(user, course):
+    """Prerequisite courses the learner has not completed yet, in tree order."""
+    required = list(course.prerequisite_courses.order_by("path"))
+    if not required:
+        return []
+    completed = set(
+        Enrollment.objects.filter(
+            user=user, course__in=required, completed_at__isnull=False
+        ).values_list("course_id", flat=True)
+    )
+    return [prerequisite for prerequisite in required if prerequisite.id not in completed]
+
+
+def enroll(user, course):
+    """Enroll a learner once; return (enrollment, created).
+
+    Refuses courses that are not live and courses whose prerequisites the learner has not
+    completed. A repeated or concurrent request returns the existing enrollment: the unique
+    constraint decides, not a prior check.
+    """
+    course = CoursePage.objects.get(id=course.id)
+    if not course.live:
+        raise EnrollmentRefused("This course is not open for enrollment.")
+    existing = Enrollment.objects.filter(user=user, course=course).first()
+    if existing:
+        return existing, False
+    missing = missing_prerequisites(user, course)
+    if missing:
+        titles = ", ".join(f"“{c.title}”" for c in missing)
+        raise EnrollmentRefused(f"Complete {titles} before enrolling in this course.")
+    try:
+        with transaction.atomic():
+            return Enrollment.objects.create(user=user, course=course), True
+    except IntegrityError:
+        return Enrollment.objects.get(user=user, course=course), False
+
+
+def enrollment_for(user, course):
+    """The learner's enrollment in the course, or None (also for anonymous visitors)."""
+    if not user.is_authenticated:
+        return None
+    return Enrollment.objects.filter(user=user, course_id=course.id).first()

@@ -1,0 +1,90 @@
+import threading
+
+from django.db import connection, connections
+
+import pytest
+
+from courses.enrollment import EnrollmentRefused, enroll
+from courses.models import Enrollment, ModulePage
+from tests.conftest import build_course
+from tests.factories import UserFactory
+
+
+def enroll_url(course):
+    return course.url + "enroll/"
+
+
+def test_enroll_button_enrolls_once_and_opens_the_first_module(client, learner, course):
+    client.force_login(learner)
+    assert "Enroll</button>" in client.get(course.url).text
+    response = client.post(enroll_url(course))
+    first = ModulePage.objects.child_of(course).order_by("path").first()
+    assert response.url == first.url
+    client.post(enroll_url(course))  # a double click
+    assert Enrollment.objects.filter(user=learner, course=course).count() == 1
+    assert "You are enrolled" in client.get(course.url).text
+
+
+def test_enroll_by_get_changes_nothing(client, learner, course):
+    client.force_login(learner)
+    assert client.get(enroll_url(course)).status_code == 302
+    assert not Enrollment.objects.exists()
+
+
+def test_anonymous_visitors_log_in_and_come_back(client, course):
+    page = client.get(course.url).text
+    assert f"/accounts/login/?next={course.url}" in page
+    response = client.post(enroll_url(course))
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/?next=")
+    assert not Enrollment.objects.exists()
+
+
+def test_prerequisites_are_enforced_with_a_message(client, learner, catalog):
+    basics = build_course(catalog, modules=1, title="Basics")
+    advanced = build_course(catalog, modules=1, title="Advanced")
+    advanced.prerequisite_courses.add(basics)
+    advanced.save()
+    client.force_login(learner)
+    assert "Before you can enroll, complete" in client.get(advanced.url).text
+    response = client.post(enroll_url(advanced), follow=True)
+    assert "Complete “Basics” before enrolling" in response.text
+    assert not Enrollment.objects.filter(course=advanced).exists()
+
+    done, _ = enroll(learner, basics)
+    Enrollment.objects.filter(pk=done.pk).update(completed_at=done.enrolled_at)
+    client.post(enroll_url(advanced))
+    assert Enrollment.objects.filter(course=advanced, user=learner).exists()
+
+
+def test_unpublished_courses_refuse_enrollment(learner, course):
+    course.unpublish()
+    with pytest.raises(EnrollmentRefused, match="not open"):
+        enroll(learner, course)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_enrollments_make_one(catalog):
+    if connection.vendor != "postgresql":
+        pytest.skip("a real race needs PostgreSQL (CI runs the suite on it)")
+    course = build_course(catalog, modules=1, title="Race")
+    learner = UserFactory()
+    barrier = threading.Barrier(2)
+    results = []
+
+    def attempt():
+        try:
+            barrier.wait()
+            results.append(enroll(learner, course))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 2
+    assert Enrollment.objects.filter(user=learner, course=course).count() == 1
+    assert sorted(created for _, created in results) == [False, True]
+    assert results[0][0].pk == results[1][0].pk
