@@ -2,7 +2,9 @@
 
 from django.db import IntegrityError, transaction
 
-from .models import CoursePage, Enrollment
+from wagtail.models import Page
+
+from .models import CoursePage, Enrollment, ModuleProgress
 
 
 class EnrollmentRefused(Exception):
@@ -51,3 +53,19 @@ def enrollment_for(user, course):
     if not user.is_authenticated:
         return None
     return Enrollment.objects.filter(user=user, course_id=course.id).first()
+
+
+def pages_with_learner_records(pages):
+    """Those of the pages (or pages below them) that hold enrollments or module progress.
+
+    Such pages must not be deleted: the records are kept for at least six years.
+    """
+    kept = []
+    for page in pages:
+        subtree = Page.objects.descendant_of(page, inclusive=True).values("id")
+        if (
+            Enrollment.objects.filter(course_id__in=subtree).exists()
+            or ModuleProgress.objects.filter(module_id__in=subtree).exists()
+        ):
+            kept.append(page)
+    return kept

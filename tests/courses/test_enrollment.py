@@ -88,3 +88,21 @@ def test_concurrent_enrollments_make_one(catalog):
     assert Enrollment.objects.filter(user=learner, course=course).count() == 1
     assert sorted(created for _, created in results) == [False, True]
     assert results[0][0].pk == results[1][0].pk
+
+
+def test_pages_with_learner_records_cannot_be_deleted(client, admin_user, learner, course):
+    from django.urls import reverse
+
+    from courses.progress import record_view
+
+    module = ModulePage.objects.child_of(course).first()
+    enrollment, _ = enroll(learner, course)
+    record_view(enrollment, module)
+    client.force_login(admin_user)
+    for page in (course, module):
+        response = client.post(reverse("wagtailadmin_pages:delete", args=[page.id]), follow=True)
+        assert "cannot be deleted" in response.text
+        assert type(page).objects.filter(id=page.id).exists()
+    untouched = ModulePage.objects.child_of(course).exclude(id=module.id).first()
+    client.post(reverse("wagtailadmin_pages:delete", args=[untouched.id]))
+    assert not ModulePage.objects.filter(id=untouched.id).exists()

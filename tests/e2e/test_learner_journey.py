@@ -1,0 +1,61 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import User
+from courses.models import ModuleProgress
+from tests.e2e.conftest import assert_accessible
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def test_newcomer_signs_up_enrolls_reads_and_sees_progress(page, demo_site, settings):
+    # Short reading times and fast heartbeats, so the journey takes seconds.
+    settings.SEAT_TIME_SCALE = 0.01
+    settings.SEAT_TIME_HEARTBEAT_SECONDS = 1
+
+    page.goto(demo_site.url + "/")
+    page.get_by_role("link", name="Sign up").click()
+    expect(page.get_by_role("heading", level=1, name="Create your account")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Email address").fill("casey@example.com")
+    page.get_by_label("Legal name", exact=True).fill("Casey Morgan")
+    page.get_by_label(re.compile("^Licence number")).fill("MA99887")
+    page.get_by_label(re.compile("^Licence state")).fill("Oregon")
+    page.get_by_label("Password", exact=True).fill("trigger-points-42")
+    page.get_by_label("Password again").fill("trigger-points-42")
+    page.get_by_role("button", name="Sign up").click()
+
+    expect(page.get_by_role("heading", level=1, name="Your dashboard")).to_be_visible()
+    expect(page.get_by_text("You are not taking a course yet")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Browse the courses").click()
+    page.get_by_role("link", name="Neuromuscular Therapy Foundations", exact=True).click()
+    page.get_by_role("button", name="Enroll").click()
+
+    expect(
+        page.get_by_role("heading", level=1, name="What NMT Is and How a Session Goes")
+    ).to_be_visible()
+    expect(page.get_by_text("You are enrolled in")).to_be_visible()
+    assert_accessible(page)
+    # The reading page's heartbeats credit the time; the status updates without a reload.
+    expect(page.get_by_text("You have met the reading time for this module.")).to_be_visible(
+        timeout=20_000
+    )
+    user = User.objects.get(email="casey@example.com")
+    assert ModuleProgress.objects.get(enrollment__user=user).seconds_credited >= 3
+
+    page.get_by_role("button", name="Mark module complete").click()
+    expect(page.get_by_text("“What NMT Is and How a Session Goes” is complete.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="Adhesions")).to_be_visible()
+
+    page.get_by_role("link", name="Dashboard").click()
+    expect(page.get_by_text("1 of 11 modules complete", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^Continue Neuromuscular"))).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Neuromuscular Therapy Foundations").first.click()
+    expect(page.get_by_text("1 of 11 modules complete.")).to_be_visible()
+    assert_accessible(page)
