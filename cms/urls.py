@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("accounts.urls")),
+    path("quizzes/", include("quizzes.urls")),
     path("search/", views.search, name="search"),
     path("dashboard/", course_views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),

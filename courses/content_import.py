@@ -26,6 +26,7 @@ from .models import (
     ModuleRelatedLink,
     Principle,
 )
+from .signals import course_imported
 
 CATALOG_SLUG = "courses"
 
@@ -171,6 +172,7 @@ def import_course(source: CourseSource, catalog, user=None):
         page.source_digest = digest
         _publish(page, user)
         (report.created if module.slug in created else report.updated).append(page.url_path)
+    course_imported.send(sender=CoursePage, source=source, course=course)
     return report
 
 

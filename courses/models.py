@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
@@ -21,6 +22,14 @@ from wagtail.search import index
 from .blocks import ModuleBodyBlock, ObjectivesBlock
 from .ce_hours import estimate_for_modules
 from .panels import CEHourEstimatePanel
+
+
+def learner_panels(hook_name, request, page, enrollment):
+    """HTML panels that higher apps add to a page for an enrolled learner (quizzes, exams)."""
+    if enrollment is None:
+        return []
+    panels = (fn(request, page, enrollment) for fn in hooks.get_hooks(hook_name))
+    return [panel for panel in panels if panel]
 
 
 class Principle(models.Model):
@@ -256,6 +265,9 @@ class CoursePage(RoutablePageMixin, Page):
         context["instructors"] = [
             link.instructor for link in self.course_instructors.select_related("instructor__photo")
         ]
+        context["learner_panels"] = learner_panels(
+            "course_learner_panels", request, self, enrollment
+        )
         return context
 
     @path("")
@@ -391,6 +403,7 @@ class ModulePage(RoutablePageMixin, Page):
             "remaining_seconds": remaining,
             "remaining_minutes": math.ceil(remaining / 60),
             "heartbeat_seconds": settings.SEAT_TIME_HEARTBEAT_SECONDS,
+            "learner_panels": learner_panels("module_learner_panels", request, self, enrollment),
         }
 
     @path("")

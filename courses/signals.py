@@ -3,3 +3,8 @@ from django.dispatch import Signal
 # Sent once when a learner's module becomes complete (seat time met and marked complete).
 # Arguments: progress (ModuleProgress). The quiz app's completion tracker listens.
 module_completed = Signal()
+
+# Sent after a course's pages were imported from its content source, so higher apps can
+# import what they own from the same source (the quiz app: questions).
+# Arguments: source (content_source.CourseSource), course (CoursePage).
+course_imported = Signal()

@@ -1,0 +1,84 @@
+"""Quizzes from the course content sources: one per module and a final exam drawn from all."""
+
+import hashlib
+import json
+
+from django.db import transaction
+
+from courses.models import ModulePage
+
+from .models import Choice, Question, Quiz
+from .validation import question_problems
+
+FINAL_EXAM_DRAW = 20
+
+
+def _digest(questions, **settings):
+    data = [
+        [q.kind, q.prompt, q.explanation, [(c.text, c.correct) for c in q.choices]]
+        for q in questions
+    ]
+    return hashlib.sha256(json.dumps([data, settings], sort_keys=True).encode()).hexdigest()
+
+
+def _replace_questions(quiz, questions):
+    quiz.questions.all().delete()  # attempts keep their own snapshots
+    for order, source in enumerate(questions):
+        problems = question_problems(source.kind, [(c.text, c.correct) for c in source.choices])
+        if problems:
+            raise ValueError(f"{quiz.title}, question {order + 1}: {' '.join(problems)}")
+        question = Question.objects.create(
+            quiz=quiz,
+            sort_order=order,
+            kind=source.kind,
+            prompt=source.prompt,
+            explanation=source.explanation,
+        )
+        Choice.objects.bulk_create(
+            Choice(question=question, sort_order=n, text=c.text, is_correct=c.correct)
+            for n, c in enumerate(source.choices)
+        )
+
+
+def _sync(lookup, defaults, questions):
+    digest = _digest(questions, **{k: v for k, v in defaults.items() if k != "title"})
+    quiz = Quiz.objects.filter(**lookup).first()
+    if quiz and quiz.source_digest == digest:
+        return False
+    if quiz is None:
+        quiz = Quiz(**lookup, **defaults)
+    for name, value in defaults.items():
+        setattr(quiz, name, value)
+    quiz.source_digest = digest
+    quiz.save()
+    _replace_questions(quiz, questions)
+    return True
+
+
+@transaction.atomic
+def import_quizzes(source, course):
+    """Create or update the course's quizzes from its source; return how many changed."""
+    modules = {m.slug: m for m in ModulePage.objects.child_of(course)}
+    changed = 0
+    pool = []
+    for module_source in source.modules:
+        pool.extend(module_source.questions)
+        if not module_source.questions:
+            continue
+        module = modules[module_source.slug]
+        changed += _sync(
+            {"module": module},
+            {"title": f"{module_source.title}: module quiz"},
+            module_source.questions,
+        )
+    if pool:
+        changed += _sync(
+            {"course": course},
+            {
+                "title": f"{source.title}: final exam",
+                "draw_count": min(FINAL_EXAM_DRAW, len(pool)),
+                "time_limit_minutes": 30,
+            },
+            pool,
+        )
+    return changed

@@ -1,0 +1,25 @@
+from django import forms
+from django.db import IntegrityError, transaction
+
+from .models import CourseEvaluation
+
+RATING_FIELDS = ["objectives_met", "instructor_knowledge", "relevance", "hours_fair"]
+
+
+class EvaluationForm(forms.ModelForm):
+    class Meta:
+        model = CourseEvaluation
+        fields = [*RATING_FIELDS, "comments"]
+        widgets = dict.fromkeys(RATING_FIELDS, forms.RadioSelect)
+        help_texts = {"comments": "What worked, what didn't, what you would add."}
+
+    def save_for(self, enrollment):
+        """Save once per enrollment; a repeated submission keeps the first."""
+        evaluation = self.save(commit=False)
+        evaluation.enrollment = enrollment
+        try:
+            with transaction.atomic():
+                evaluation.save()
+        except IntegrityError:
+            return CourseEvaluation.objects.get(enrollment=enrollment)
+        return evaluation

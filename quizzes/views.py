@@ -1,0 +1,142 @@
+"""Thin views for taking quizzes and submitting the course evaluation."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from courses.enrollment import enrollment_for
+from courses.models import CoursePage
+
+from .attempts import (
+    AttemptRefused,
+    InvalidAnswers,
+    close_if_expired,
+    save_answers,
+    start_attempt,
+    start_state,
+    submit,
+)
+from .completion import record_completion_if_complete
+from .forms import EvaluationForm
+from .models import Attempt, CourseEvaluation, Quiz
+from .review import build_review
+
+ANSWER_PREFIX = "q-"
+
+
+def _own_attempt(request, attempt_id):
+    attempt = get_object_or_404(
+        Attempt.objects.select_related("quiz"), pk=attempt_id, user=request.user
+    )
+    return close_if_expired(attempt)
+
+
+@login_required
+@require_http_methods(["GET"])
+def quiz_detail(request, quiz_id):
+    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    course = quiz.course_page()
+    enrollment = enrollment_for(request.user, course)
+    attempts = Attempt.objects.filter(user=request.user, quiz=quiz).order_by("number")
+    return render(
+        request,
+        "quizzes/quiz_detail.html",
+        {
+            "quiz": quiz,
+            "course": course,
+            "enrollment": enrollment,
+            "state": start_state(request.user, quiz) if enrollment else None,
+            "attempts": attempts,
+            "question_count": quiz.draw_count or quiz.questions.count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def start(request, quiz_id):
+    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    try:
+        attempt = start_attempt(request.user, quiz)
+    except AttemptRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("quizzes:detail", quiz_id=quiz.pk)
+    return redirect("quizzes:take", attempt_id=attempt.pk)
+
+
+def submitted_answers(post):
+    """{question id: [choice ids]} from the form's q-<question id> fields."""
+    return {
+        key[len(ANSWER_PREFIX) :]: post.getlist(key)
+        for key in post
+        if key.startswith(ANSWER_PREFIX)
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def take(request, attempt_id):
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.status != Attempt.OPEN:
+        if attempt.closed_by_deadline and request.method == "POST":
+            messages.info(request, "Time was up: your attempt was scored with your saved answers.")
+        return redirect("quizzes:result", attempt_id=attempt.pk)
+    if request.method == "POST":
+        answers = submitted_answers(request.POST)
+        try:
+            if "submit" in request.POST:
+                submit(attempt, answers)
+                return redirect("quizzes:result", attempt_id=attempt.pk)
+            save_answers(attempt, answers)
+        except InvalidAnswers as error:
+            return HttpResponseBadRequest(
+                render(request, "quizzes/invalid_answers.html", {"error": error}).content
+            )
+        messages.success(request, "Your answers are saved.")
+        return redirect("quizzes:take", attempt_id=attempt.pk)
+    return render(request, "quizzes/take.html", {"attempt": attempt, "quiz": attempt.quiz})
+
+
+@login_required
+@require_http_methods(["GET"])
+def result(request, attempt_id):
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.status == Attempt.OPEN:
+        return redirect("quizzes:take", attempt_id=attempt.pk)
+    quiz = attempt.quiz
+    passed_quiz = Attempt.objects.filter(user=request.user, quiz=quiz, passed=True).exists()
+    return render(
+        request,
+        "quizzes/result.html",
+        {
+            "attempt": attempt,
+            "quiz": quiz,
+            "review": build_review(quiz, attempt, passed_quiz),
+            "state": start_state(request.user, quiz),
+            "course": quiz.course_page(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation(request, course_id):
+    course = get_object_or_404(CoursePage, pk=course_id)
+    enrollment = enrollment_for(request.user, course)
+    if enrollment is None:
+        raise Http404("Not enrolled")
+    if CourseEvaluation.objects.filter(enrollment=enrollment).exists():
+        messages.info(request, "You have already evaluated this course. Thank you.")
+        return redirect(course.url)
+    form = EvaluationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save_for(enrollment)
+        record_completion_if_complete(enrollment)
+        messages.success(request, "Thank you for evaluating the course.")
+        return redirect(course.url)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "quizzes/evaluation.html", {"form": form, "course": course}, status=status
+    )

@@ -1,0 +1,83 @@
+from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+
+from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .completion import course_status
+from .models import Attempt, CourseCompletion, Quiz
+from .validation import question_problems, quiz_problems
+
+
+class QuizForm(WagtailAdminModelForm):
+    """Refuses questions without a correct choice, a pool smaller than its draw, and so on."""
+
+    def clean(self):
+        cleaned = super().clean()
+        questions = self.formsets["questions"]
+        live = 0
+        for form in questions.forms:
+            if not form.is_valid() or form.cleaned_data.get("DELETE"):
+                continue
+            if not form.has_changed() and not form.instance.pk:
+                continue
+            live += 1
+            choices = [
+                (c.cleaned_data.get("text", ""), c.cleaned_data.get("is_correct", False))
+                for c in form.formsets["choices"].forms
+                if c.is_valid() and c.cleaned_data and not c.cleaned_data.get("DELETE")
+            ]
+            for problem in question_problems(form.cleaned_data.get("kind"), choices):
+                form.add_error(None, problem)
+        for problem in quiz_problems(live, cleaned.get("draw_count")):
+            self.add_error("draw_count" if live else None, problem)
+        module, course = cleaned.get("module"), cleaned.get("course")
+        if bool(module) == bool(course):
+            raise ValidationError(
+                "Choose either the module this quiz belongs to, or the course whose final "
+                "exam it is, not both."
+            )
+        return cleaned
+
+
+class QuizViewSet(SnippetViewSet):
+    model = Quiz
+    icon = "tasks"
+    menu_label = "Quizzes"
+    menu_order = 210
+    add_to_admin_menu = True
+    list_display = ["title", "module", "course", "pass_mark", "max_attempts"]
+    search_fields = ["title"]
+
+    def get_form_class(self, for_update=False):
+        self.model.base_form_class = QuizForm
+        return super().get_form_class(for_update)
+
+
+register_snippet(QuizViewSet)
+
+
+@hooks.register("module_learner_panels")
+def module_quiz_panel(request, module, enrollment):
+    quiz = Quiz.objects.filter(module=module).first()
+    if quiz is None:
+        return None
+    passed = Attempt.objects.filter(enrollment=enrollment, quiz=quiz, passed=True).exists()
+    return render_to_string(
+        "quizzes/module_panel.html", {"quiz": quiz, "passed": passed}, request=request
+    )
+
+
+@hooks.register("course_learner_panels")
+def course_requirements_panel(request, course, enrollment):
+    return render_to_string(
+        "quizzes/course_panel.html",
+        {
+            "course": course,
+            "status": course_status(enrollment),
+            "completion": CourseCompletion.objects.filter(enrollment=enrollment).first(),
+        },
+        request=request,
+    )
