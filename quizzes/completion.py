@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from courses.models import Enrollment, ModulePage, ModuleProgress
+from courses.models import CoursePage, Enrollment, ModulePage, ModuleProgress
 
 from .models import Attempt, CourseCompletion, CourseEvaluation, Quiz
 from .signals import course_completed
@@ -54,7 +54,8 @@ class CourseStatus:
 
 def course_status(enrollment):
     """Where a learner stands in a course, in a fixed number of queries."""
-    course = enrollment.course
+    # Read the course afresh: receivers get enrollments whose cached course may be stale.
+    course = CoursePage.objects.defer_streamfields().get(pk=enrollment.course_id)
     modules = list(
         ModulePage.objects.live().child_of(course).defer_streamfields().order_by("path")
     )

@@ -3,6 +3,7 @@ from django.template.loader import render_to_string
 
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -51,9 +52,7 @@ class QuizViewSet(SnippetViewSet):
     list_display = ["title", "module", "course", "pass_mark", "max_attempts"]
     search_fields = ["title"]
 
-    def get_form_class(self, for_update=False):
-        self.model.base_form_class = QuizForm
-        return super().get_form_class(for_update)
+    edit_handler = ObjectList(Quiz.panels, base_form_class=QuizForm)
 
 
 register_snippet(QuizViewSet)

@@ -1,0 +1,212 @@
+import threading
+
+from django.db import connection, connections
+from django.urls import reverse
+from django.utils import timezone
+
+import pytest
+
+from courses.models import Enrollment, ModulePage, ModuleProgress
+from courses.progress import record_view
+from quizzes.attempts import start_attempt, submit
+from quizzes.completion import course_status, record_completion_if_complete, repair_completions
+from quizzes.models import Attempt, CourseCompletion, CourseEvaluation
+from quizzes.signals import course_completed
+from tests.quizzes.conftest import make_quiz, right_answers
+
+EVALUATION = {
+    "objectives_met": 5,
+    "instructor_knowledge": 4,
+    "relevance": 5,
+    "hours_fair": 4,
+    "comments": "Clear and practical.",
+}
+
+
+def read_all(enrollment):
+    for module in ModulePage.objects.child_of(enrollment.course):
+        progress = record_view(enrollment, module)
+        ModuleProgress.objects.filter(pk=progress.pk).update(completed_at=timezone.now())
+
+
+def pass_quiz(learner, quiz):
+    attempt = start_attempt(learner, quiz)
+    return submit(attempt, right_answers(attempt))
+
+
+@pytest.fixture
+def announcements():
+    received = []
+
+    def listener(sender, completion, enrollment, **kwargs):
+        received.append(completion.pk)
+
+    course_completed.connect(listener)
+    yield received
+    course_completed.disconnect(listener)
+
+
+def test_course_completes_when_every_requirement_is_met(
+    client, learner, enrollment, course, module, announcements
+):
+    quiz = make_quiz(module=module)
+    exam = make_quiz(course=course, title="Final exam")
+    read_all(enrollment)
+    assert not course_status(enrollment).complete  # quiz not passed yet
+    pass_quiz(learner, quiz)
+    pass_quiz(learner, exam)
+    status = course_status(enrollment)
+    assert status.modules_complete == 3 and status.final_exam_passed
+    assert not status.complete and not CourseCompletion.objects.exists()  # evaluation due
+
+    client.force_login(learner)
+    page = client.get(course.url).text
+    assert "evaluate the course" in page
+    response = client.post(reverse("quizzes:evaluation", args=[course.pk]), EVALUATION)
+    assert response.status_code == 302
+    completion = CourseCompletion.objects.get()
+    assert Enrollment.objects.get(pk=enrollment.pk).completed_at == completion.completed_at
+    assert announcements == [completion.pk]
+    assert "Course complete" in client.get(course.url).text
+    assert "Completed courses" in client.get("/dashboard/").text
+    assert course.title in client.get("/dashboard/").text.split("Completed courses")[1]
+
+
+def test_completion_is_recorded_and_announced_once(learner, enrollment, course, announcements):
+    course.evaluation_required = False
+    course.save()
+    read_all(enrollment)
+    first = record_completion_if_complete(enrollment)
+    again = record_completion_if_complete(enrollment)
+    assert first.pk == again.pk
+    assert CourseCompletion.objects.count() == 1
+    assert announcements == [first.pk]
+
+
+def test_a_module_quiz_that_is_not_passed_blocks_completion(learner, enrollment, course, module):
+    course.evaluation_required = False
+    course.save()
+    make_quiz(module=module)
+    read_all(enrollment)
+    assert record_completion_if_complete(enrollment) is None
+    status = course_status(enrollment)
+    assert status.modules_complete == 2
+
+
+def test_repair_records_missed_completions(learner, enrollment, course):
+    course.evaluation_required = False
+    course.save()
+    read_all(enrollment)  # updates bypass the signal, like a crash between steps
+    assert not CourseCompletion.objects.exists()
+    assert repair_completions() == 1
+    assert repair_completions() == 0
+    assert CourseCompletion.objects.count() == 1
+
+
+def test_evaluation_once_and_validated(client, learner, enrollment, course):
+    client.force_login(learner)
+    url = reverse("quizzes:evaluation", args=[course.pk])
+    response = client.post(url, {**EVALUATION, "objectives_met": 9})
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.text
+    assert not CourseEvaluation.objects.exists()
+    client.post(url, EVALUATION)
+    client.post(url, {**EVALUATION, "comments": "Second thoughts"})
+    assert CourseEvaluation.objects.get().comments == "Clear and practical."
+
+
+def test_evaluation_needs_an_enrollment(client, course):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    assert client.get(reverse("quizzes:evaluation", args=[course.pk])).status_code == 404
+
+
+def test_module_page_links_to_its_quiz(client, learner, enrollment, module):
+    quiz = make_quiz(module=module)
+    client.force_login(learner)
+    text = client.get(module.url).text
+    assert reverse("quizzes:detail", args=[quiz.pk]) in text
+    assert "Pass the quiz" in text
+
+
+def _race(count, target):
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(target())
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_50_concurrent_submissions_give_one_score(learner, course, module):
+    if connection.vendor != "postgresql":
+        pytest.skip("a real race needs PostgreSQL (CI runs the suite on it)")
+    from courses.enrollment import enroll
+
+    enroll(learner, course)
+    quiz = make_quiz(module=module)
+    attempt = start_attempt(learner, quiz)
+    answers = right_answers(attempt)
+    results, errors = _race(50, lambda: submit(Attempt.objects.get(pk=attempt.pk), answers))
+    assert not errors
+    assert {(r.score, r.submitted_at) for r in results} == {
+        (Attempt.objects.get(pk=attempt.pk).score, Attempt.objects.get(pk=attempt.pk).submitted_at)
+    }
+    assert Attempt.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_20_concurrent_starts_never_pass_the_attempt_limit(learner, course, module):
+    if connection.vendor != "postgresql":
+        pytest.skip("a real race needs PostgreSQL (CI runs the suite on it)")
+    from courses.enrollment import enroll
+    from quizzes.attempts import AttemptRefused
+
+    enroll(learner, course)
+    quiz = make_quiz(module=module, max_attempts=2)
+    first = start_attempt(learner, quiz)
+    submit(first, {})
+
+    def start_and_fail():
+        try:
+            attempt = start_attempt(learner, quiz)
+        except AttemptRefused:
+            return None
+        submit(attempt, {})
+        return attempt.pk
+
+    _race(20, start_and_fail)
+    assert Attempt.objects.filter(quiz=quiz, user=learner).count() == 2
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_50_concurrent_completions_give_one_completion(learner, course, announcements):
+    if connection.vendor != "postgresql":
+        pytest.skip("a real race needs PostgreSQL (CI runs the suite on it)")
+    from courses.enrollment import enroll
+
+    course.evaluation_required = False
+    course.save()
+    enrollment, _ = enroll(learner, course)
+    read_all(enrollment)
+    results, errors = _race(
+        50, lambda: record_completion_if_complete(Enrollment.objects.get(pk=enrollment.pk))
+    )
+    assert not errors
+    assert CourseCompletion.objects.count() == 1
+    assert len({r.pk for r in results}) == 1
+    assert len(announcements) == 1
