@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -84,15 +84,22 @@ def take(request, attempt_id):
             messages.info(request, "Time was up: your attempt was scored with your saved answers.")
         return redirect("quizzes:result", attempt_id=attempt.pk)
     if request.method == "POST":
+        wants_json = "application/json" in request.headers.get("Accept", "")
         answers = submitted_answers(request.POST)
         try:
             if "submit" in request.POST:
                 submit(attempt, answers)
                 return redirect("quizzes:result", attempt_id=attempt.pk)
-            save_answers(attempt, answers)
+            attempt = save_answers(attempt, answers)
         except InvalidAnswers as error:
+            if wants_json:
+                return JsonResponse({"detail": str(error)}, status=400)
             return HttpResponseBadRequest(
                 render(request, "quizzes/invalid_answers.html", {"error": error}).content
+            )
+        if wants_json:
+            return JsonResponse(
+                {"saved": attempt.status == Attempt.OPEN, "status": attempt.status}
             )
         messages.success(request, "Your answers are saved.")
         return redirect("quizzes:take", attempt_id=attempt.pk)

@@ -206,3 +206,26 @@ def test_refusal_message_on_the_quiz_page(client, learner, enrollment, module):
     client.force_login(learner)
     response = client.post(reverse("quizzes:start", args=[quiz.pk]), follow=True)
     assert "used all 1 attempts" in response.text
+
+
+def test_background_save_answers_in_json(client, learner, enrollment, quiz):
+    client.force_login(learner)
+    attempt = start_attempt(learner, quiz)
+    take = reverse("quizzes:take", args=[attempt.pk])
+    qid, ids = next(iter(right_answers(attempt).items()))
+    response = client.post(take, {f"q-{qid}": ids}, HTTP_ACCEPT="application/json")
+    assert response.json() == {"saved": True, "status": "open"}
+    attempt.refresh_from_db()
+    assert attempt.answers == {qid: ids}
+    response = client.post(take, {"q-1234567": ["1"]}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400
+    assert "not in this attempt" in response.json()["detail"]
+    attempt.refresh_from_db()
+    assert attempt.answers == {qid: ids}
+
+
+def test_countdown_shows_only_with_a_time_limit(client, learner, enrollment, module):
+    client.force_login(learner)
+    timed = start_attempt(learner, make_quiz(module=module, time_limit_minutes=5))
+    html = client.get(reverse("quizzes:take", args=[timed.pk])).text
+    assert 'role="timer"' in html and "data-deadline" in html and "attempt.js" in html
