@@ -1,12 +1,15 @@
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
+from django.urls import path, reverse
 
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from . import admin_views
 from .completion import course_status
 from .models import Attempt, CourseCompletion, Quiz
 from .validation import question_problems, quiz_problems
@@ -80,3 +83,28 @@ def course_requirements_panel(request, course, enrollment):
         },
         request=request,
     )
+
+
+@hooks.register("register_admin_urls")
+def report_urls():
+    return [
+        path("reports/quizzes/", admin_views.quiz_list, name="quiz_reports"),
+        path("reports/quizzes/<int:quiz_id>/", admin_views.quiz_report, name="quiz_report"),
+        path("reports/courses/", admin_views.course_list, name="course_reports"),
+        path("reports/courses/<int:course_id>/", admin_views.course_report, name="course_report"),
+    ]
+
+
+class ReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return admin_views.can_see_reports(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def quiz_reports_menu_item():
+    return ReportMenuItem("Quiz statistics", reverse("quiz_reports"), icon_name="tasks")
+
+
+@hooks.register("register_reports_menu_item")
+def course_reports_menu_item():
+    return ReportMenuItem("Course rosters", reverse("course_reports"), icon_name="group")

@@ -177,12 +177,12 @@ def test_a_learner_never_sees_or_changes_another_learners_progress(
     client.force_login(other)
     page = client.get(course.url).text
     assert "Complete</span>" not in page
-    assert "0 of 3 modules complete" in page
+    assert "0 of 3 modules read" in page
     client.post(complete_url(module))
     client.post(heartbeat_url(module))
     progress.refresh_from_db()
     assert progress.seconds_credited == 0
-    assert "<p>0 of 3 modules complete</p>" in client.get("/dashboard/").text
+    assert "<p>0 of 3 modules read</p>" in client.get("/dashboard/").text
 
 
 def test_dashboard_empty_state(client, learner):
@@ -196,7 +196,7 @@ def test_dashboard_shows_progress_and_continue(client, progress, learner, course
     ModuleProgress.objects.filter(pk=progress.pk).update(completed_at=timezone.now())
     client.force_login(learner)
     text = client.get("/dashboard/").text
-    assert "1 of 3 modules complete" in text
+    assert "1 of 3 modules read" in text
     assert f'href="{module.next_module().url}"' in text
 
 

@@ -52,10 +52,10 @@ def test_newcomer_signs_up_enrolls_reads_and_sees_progress(page, demo_site, sett
     expect(page.get_by_role("heading", level=1, name="Adhesions")).to_be_visible()
 
     page.get_by_role("link", name="Dashboard").click()
-    expect(page.get_by_text("1 of 11 modules complete", exact=True)).to_be_visible()
+    expect(page.get_by_text("1 of 11 modules read", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("^Continue Neuromuscular"))).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Neuromuscular Therapy Foundations").first.click()
-    expect(page.get_by_text("1 of 11 modules complete.")).to_be_visible()
+    expect(page.get_by_text("1 of 11 modules read.")).to_be_visible()
     assert_accessible(page)

@@ -210,3 +210,14 @@ def test_50_concurrent_completions_give_one_completion(learner, course, announce
     assert CourseCompletion.objects.count() == 1
     assert len({r.pk for r in results}) == 1
     assert len(announcements) == 1
+
+
+def test_repair_command(learner, enrollment, course, capsys):
+    from django.core.management import call_command
+
+    course.evaluation_required = False
+    course.save()
+    read_all(enrollment)
+    call_command("repair_completions")
+    assert "Completions recorded: 1." in capsys.readouterr().out
+    assert CourseCompletion.objects.count() == 1

@@ -1,0 +1,113 @@
+"""Admin reports: quiz statistics, course rosters and evaluations, each exportable as CSV."""
+
+import csv
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from courses.models import CoursePage
+from courses.roles import INSTRUCTORS, REVIEWERS
+
+from .models import Attempt, Quiz
+from .reports import course_roster, evaluation_summary
+from .statistics import quiz_statistics
+
+
+def can_see_reports(user):
+    """Administrators, reviewers and instructors see learner reports; nobody else."""
+    return user.is_active and (
+        user.is_superuser or user.groups.filter(name__in=[INSTRUCTORS, REVIEWERS]).exists()
+    )
+
+
+def _guard(request):
+    if not can_see_reports(request.user):
+        raise PermissionDenied
+
+
+def _csv(filename, header, rows):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        # A leading =, +, - or @ would run as a formula in a spreadsheet.
+        writer.writerow([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+    return response
+
+
+def quiz_list(request):
+    _guard(request)
+    quizzes = Quiz.objects.select_related("module", "course").order_by("title")
+    return render(request, "quizzes/admin/quiz_list.html", {"quizzes": quizzes})
+
+
+def quiz_report(request, quiz_id):
+    _guard(request)
+    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    stats = quiz_statistics(
+        Attempt.objects.filter(quiz=quiz, status=Attempt.SUBMITTED).only(
+            "snapshot", "answers", "score", "passed"
+        )
+    )
+    if request.GET.get("format") == "csv":
+        return _csv(
+            f"quiz-{quiz.pk}-statistics.csv",
+            ["question", "attempts", "facility index (%)", "discrimination index"],
+            [(q.prompt, q.attempts, q.facility, q.discrimination) for q in stats.questions],
+        )
+    return render(request, "quizzes/admin/quiz_report.html", {"quiz": quiz, "stats": stats})
+
+
+def course_list(request):
+    _guard(request)
+    courses = CoursePage.objects.defer_streamfields().order_by("title")
+    return render(request, "quizzes/admin/course_list.html", {"courses": courses})
+
+
+def course_report(request, course_id):
+    _guard(request)
+    course = get_object_or_404(CoursePage.objects.defer_streamfields(), pk=course_id)
+    roster = course_roster(course)
+    if request.GET.get("format") == "csv":
+        return _csv(
+            f"{course.slug}-roster-{timezone.localdate():%Y-%m-%d}.csv",
+            [
+                "legal name",
+                "email",
+                "licence number",
+                "licence state",
+                "NCBTMB number",
+                "enrolled",
+                "modules read",
+                "modules",
+                "quizzes passed",
+                "quizzes",
+                "evaluation submitted",
+                "completed",
+            ],
+            [
+                (
+                    r.user.legal_name,
+                    r.user.email,
+                    r.user.licence_number,
+                    r.user.licence_state,
+                    r.user.ncbtmb_number,
+                    r.enrollment.enrolled_at.date().isoformat(),
+                    r.modules_read,
+                    r.modules_total,
+                    r.quizzes_passed,
+                    r.quizzes_total,
+                    "yes" if r.evaluated else "no",
+                    r.completed_at.date().isoformat() if r.completed_at else "",
+                )
+                for r in roster
+            ],
+        )
+    return render(
+        request,
+        "quizzes/admin/course_report.html",
+        {"course": course, "roster": roster, "evaluations": evaluation_summary(course)},
+    )
