@@ -18,7 +18,8 @@ class ReviewQuestion:
     number: int
     prompt: str
     choices: tuple[ReviewChoice, ...]
-    answered_right: bool | None
+    answered: bool
+    answered_right: bool
     explanation: str | None
 
 
@@ -52,6 +53,7 @@ def build_review(quiz, attempt, passed_quiz):
                     )
                     for c in question["choices"]
                 ),
+                answered=bool(selected),
                 answered_right=result.correct,
                 explanation=question["explanation"] if explanations else None,
             )
