@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from certificates.api import api as certificates_api
 from cms import views
 from courses import views as course_views
 
@@ -13,6 +14,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("accounts.urls")),
     path("quizzes/", include("quizzes.urls")),
+    path("api/v1/", certificates_api.urls),
+    path("", include("certificates.urls")),
     path("search/", views.search, name="search"),
     path("dashboard/", course_views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),

@@ -183,6 +183,10 @@ WAGTAIL_PASSWORD_RESET_ENABLED = True
 SEAT_TIME_HEARTBEAT_SECONDS = 30
 SEAT_TIME_SCALE = env("SEAT_TIME_SCALE")
 
+# Background work (certificate PDFs). Immediate by default; production uses the database
+# backend and `manage.py db_worker` (see docs/deploy.md).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
 # The folder holding the course content sources (see content/README.md).
 CONTENT_SOURCE_DIR = BASE_DIR / "content"
 

@@ -1,0 +1,119 @@
+"""Issuing certificates when a course is completed, and revoking them."""
+
+import logging
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from wagtail.models import Site
+
+from cms.models import ProviderSettings
+from courses.models import CoursePage
+
+from .codes import new_code
+from .models import Certificate
+
+logger = logging.getLogger(__name__)
+CODE_TRIES = 5
+
+
+def certificate_facts(enrollment, completed_at):
+    """Every fact the certificate states, read now and kept as its snapshot."""
+    course = CoursePage.objects.defer_streamfields().get(pk=enrollment.course_id)
+    provider = ProviderSettings.for_site(Site.objects.get(is_default_site=True))
+    user = enrollment.user
+    return {
+        "title": "Certificate of Achievement"
+        if course.course_type == CoursePage.HOME_STUDY
+        else "Certificate of Completion",
+        "learner_name": user.legal_name or user.get_full_name(),
+        "course_title": course.approved_title,
+        "course_code": course.course_code,
+        "course_type": course.get_course_type_display(),
+        "ce_hours": course.ce_hours,
+        "completed_on": timezone.localdate(completed_at),
+        "provider_name": provider.provider_name,
+        "provider_number": provider.ncbtmb_provider_number,
+        "provider_address": provider.address,
+        "provider_email": provider.email,
+        "signatory_name": provider.signatory_name,
+        "signatory_title": provider.signatory_title,
+        "approvals": [[a.approver, a.number] for a in course.approvals.all()],
+    }
+
+
+def issue_certificate(enrollment, completed_at, now=None):
+    """Issue the enrollment's certificate once; return (certificate, created).
+
+    The one-to-one enrollment decides under concurrency: a lost race returns the winner's
+    certificate. A code collision (80 random bits: practically never) draws again.
+    """
+    existing = Certificate.objects.filter(enrollment=enrollment).first()
+    if existing:
+        return existing, False
+    now = now or timezone.now()
+    facts = certificate_facts(enrollment, completed_at)
+    for _ in range(CODE_TRIES):
+        try:
+            with transaction.atomic():
+                certificate = Certificate.objects.create(
+                    code=new_code(),
+                    enrollment=enrollment,
+                    user_id=enrollment.user_id,
+                    course_id=enrollment.course_id,
+                    issued_at=now,
+                    **facts,
+                )
+        except IntegrityError:
+            existing = Certificate.objects.filter(enrollment=enrollment).first()
+            if existing:
+                return existing, False
+            continue
+        transaction.on_commit(partial(after_issue, certificate.pk))
+        return certificate, True
+    raise RuntimeError("Could not draw an unused verification code.")
+
+
+def after_issue(certificate_id):
+    """Make the PDF (in the background) and tell the learner."""
+    from .tasks import generate_certificate_pdf
+
+    try:
+        generate_certificate_pdf.enqueue(certificate_id)
+    except Exception:  # noqa: BLE001 - the PDF is made on first download instead
+        logger.exception("Could not queue the PDF for certificate %s", certificate_id)
+    certificate = Certificate.objects.select_related("user").get(pk=certificate_id)
+    send_certificate_email(certificate)
+
+
+def send_certificate_email(certificate):
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    context = {"certificate": certificate, "base": base}
+    send_mail(
+        subject=f"Your certificate for {certificate.course_title}",
+        message=render_to_string("certificates/issued_email.txt", context),
+        from_email=None,
+        recipient_list=[certificate.user.email],
+        fail_silently=True,
+    )
+
+
+class RevocationRefused(ValueError):
+    pass
+
+
+def revoke_certificate(certificate, by, reason, now=None):
+    """Mark a certificate revoked with who, when and why. Never deletes; done once."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RevocationRefused("Give the reason for revoking this certificate.")
+    now = now or timezone.now()
+    Certificate.objects.filter(pk=certificate.pk, status=Certificate.VALID).update(
+        status=Certificate.REVOKED, revoked_at=now, revoked_by=by, revocation_reason=reason
+    )
+    certificate.refresh_from_db()
+    return certificate

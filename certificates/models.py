@@ -1,0 +1,88 @@
+"""Certificates: immutable records of completed CE, with what they state snapshotted."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from .codes import display
+
+
+class Certificate(models.Model):
+    """A Certificate of Achievement. Never deleted; revoking records who, when and why."""
+
+    VALID = "valid"
+    REVOKED = "revoked"
+    STATUSES = [(VALID, "Valid"), (REVOKED, "Revoked")]
+
+    code = models.CharField(max_length=16, unique=True, editable=False)
+    enrollment = models.OneToOneField(
+        "courses.Enrollment", on_delete=models.PROTECT, related_name="certificate"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates"
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage", on_delete=models.PROTECT, related_name="certificates"
+    )
+    # Snapshot of every fact the certificate states, as it was at issue.
+    title = models.CharField(max_length=100, default="Certificate of Achievement")
+    learner_name = models.CharField(max_length=200)
+    course_title = models.CharField(max_length=255)
+    course_code = models.CharField(max_length=50)
+    course_type = models.CharField(max_length=50)
+    ce_hours = models.DecimalField(max_digits=5, decimal_places=2)
+    completed_on = models.DateField()
+    issued_at = models.DateTimeField()
+    provider_name = models.CharField(max_length=255)
+    provider_number = models.CharField(max_length=50, blank=True)
+    provider_address = models.TextField(blank=True)
+    provider_email = models.EmailField(blank=True)
+    signatory_name = models.CharField(max_length=255, blank=True)
+    signatory_title = models.CharField(max_length=255, blank=True)
+    approvals = models.JSONField(default=list, blank=True)
+    # Revocation
+    status = models.CharField(max_length=10, choices=STATUSES, default=VALID)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revocation_reason = models.TextField(blank=True)
+    pdf = models.FileField(upload_to="certificates/", blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="valid")
+                | (
+                    models.Q(status="revoked")
+                    & models.Q(revoked_at__isnull=False)
+                    & ~models.Q(revocation_reason="")
+                ),
+                name="revocation_has_when_and_why",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.display_code} {self.learner_name}: {self.course_title}"
+
+    def get_absolute_url(self):
+        return reverse("certificates:verify_code", args=[self.display_code])
+
+    @property
+    def display_code(self):
+        return display(self.code)
+
+    @property
+    def is_revoked(self):
+        return self.status == self.REVOKED
+
+    def verification_url(self):
+        return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + self.get_absolute_url()
+
+    def pdf_url(self):
+        return reverse("certificates:pdf", args=[self.display_code])

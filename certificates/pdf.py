@@ -1,0 +1,41 @@
+"""The certificate PDF: one landscape page with every required fact and a QR code."""
+
+import base64
+
+from django.core.files.base import ContentFile
+from django.template.loader import render_to_string
+
+import segno
+
+from .models import Certificate
+
+
+def qr_data_uri(url):
+    """An SVG QR code of the URL, as a data URI for the PDF template."""
+    svg = segno.make(url, error="m").svg_inline(scale=4, border=2)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def render_pdf(certificate):
+    """PDF bytes for a certificate, drawn from its snapshot only."""
+    from weasyprint import HTML  # imported late: it loads Pango
+
+    html = render_to_string(
+        "certificates/certificate_pdf.html",
+        {
+            "certificate": certificate,
+            "verification_url": certificate.verification_url(),
+            "qr": qr_data_uri(certificate.verification_url()),
+        },
+    )
+    return HTML(string=html, base_url=".").write_pdf()
+
+
+def ensure_pdf(certificate):
+    """The stored PDF, made and stored now if it is missing."""
+    if certificate.pdf and certificate.pdf.storage.exists(certificate.pdf.name):
+        return certificate.pdf
+    content = render_pdf(certificate)
+    certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(content), save=False)
+    Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf.name)
+    return certificate.pdf

@@ -1,0 +1,223 @@
+import io
+import re
+
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+import pytest
+
+from accounts.models import User
+from certificates.codes import ALPHABET, MalformedCode, display, new_code, normalize
+from certificates.issuing import RevocationRefused, issue_certificate, revoke_certificate
+from certificates.models import Certificate
+from courses.enrollment import enroll
+from courses.models import ModulePage, ModuleProgress
+from courses.progress import record_view
+from quizzes.completion import record_completion_if_complete
+
+
+@pytest.fixture
+def certificate(learner, course, django_capture_on_commit_callbacks):
+    course.evaluation_required = False
+    course.save()
+    enrollment, _ = enroll(learner, course)
+    for module in ModulePage.objects.child_of(course):
+        progress = record_view(enrollment, module)
+        ModuleProgress.objects.filter(pk=progress.pk).update(completed_at=timezone.now())
+    # Completing the course issues the certificate through the course_completed hook.
+    with django_capture_on_commit_callbacks(execute=True):
+        record_completion_if_complete(enrollment)
+    return Certificate.objects.get(enrollment=enrollment)
+
+
+def test_codes_have_80_bits_and_no_ambiguous_characters():
+    codes = {new_code() for _ in range(200)}
+    assert len(codes) == 200
+    for code in codes:
+        assert len(code) == 16 and set(code) <= set(ALPHABET)
+    assert not set("ILOU") & set(ALPHABET)
+    assert len(ALPHABET) ** 16 >= 2**80
+
+
+@pytest.mark.parametrize(
+    "typed", ["abcd-efgh-jkmn-pqrs", "ABCDEFGHJKMNPQRS", " abcd efgh jkmn pqrs "]
+)
+def test_codes_match_whatever_case_and_separators(typed):
+    assert normalize(typed) == "ABCDEFGHJKMNPQRS"
+    assert display(normalize(typed)) == "ABCD-EFGH-JKMN-PQRS"
+
+
+def test_typos_of_ambiguous_letters_are_read_as_digits():
+    assert normalize("O0IL-1111-2222-3333") == "0011111122223333"
+
+
+@pytest.mark.parametrize(
+    "bad", ["", "short", "ABCD-EFGH-JKMN-PQR!", "A" * 17, "U" * 16, "x" * 100]
+)
+def test_malformed_codes_are_refused(bad):
+    with pytest.raises(MalformedCode):
+        normalize(bad)
+
+
+def test_completion_issues_one_certificate_with_a_snapshot(certificate, learner, course):
+    assert certificate.learner_name == learner.legal_name
+    assert certificate.course_title == course.approved_title
+    assert certificate.course_type == "Home Study"
+    assert certificate.title == "Certificate of Achievement"
+    assert certificate.ce_hours == course.ce_hours
+    assert certificate.provider_name
+    assert len(mail.outbox) == 1 and certificate.display_code in mail.outbox[0].body
+    again, created = issue_certificate(certificate.enrollment, timezone.now())
+    assert again.pk == certificate.pk and not created
+    # Later changes to the learner or the course never alter an issued certificate.
+    User.objects.filter(pk=learner.pk).update(legal_name="Someone Else")
+    course.approved_title = "Renamed"
+    course.save_revision().publish()
+    certificate.refresh_from_db()
+    assert certificate.learner_name == learner.legal_name
+    assert certificate.course_title != "Renamed"
+
+
+def test_pdf_holds_every_required_fact(client, certificate):
+    from pypdf import PdfReader
+
+    response = client.get(f"/certificates/{certificate.display_code.lower()}.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    assert len(reader.pages) == 1
+    page = reader.pages[0]
+    assert page.mediabox.width > page.mediabox.height  # landscape
+    text = re.sub(r"\s+", " ", page.extract_text())
+    for fact in (
+        certificate.learner_name,
+        certificate.course_title,
+        "Certificate of Achievement",
+        "Home Study",
+        f"{certificate.ce_hours.normalize()} CEs",
+        certificate.provider_name,
+        certificate.provider_number,
+        certificate.display_code,
+        certificate.completed_on.strftime("%B"),
+    ):
+        assert fact in text, fact
+    assert "CEU" not in text
+
+
+def test_pdf_is_made_again_when_missing(client, certificate):
+    certificate.refresh_from_db()
+    certificate.pdf.storage.delete(certificate.pdf.name)
+    response = client.get(f"/certificates/{certificate.display_code}.pdf")
+    assert response.status_code == 200
+
+
+def test_unknown_or_malformed_pdf_code_is_404(client, db):
+    assert client.get("/certificates/ABCD-EFGH-JKMN-PQRS.pdf").status_code == 404
+    assert client.get("/certificates/nonsense.pdf").status_code == 404
+
+
+def test_verify_form_and_page(client, certificate):
+    response = client.get("/verify/", {"code": certificate.display_code.lower().replace("-", " ")})
+    assert response.url == f"/verify/{certificate.display_code}/"
+    page = client.get(response.url).text
+    assert "Valid." in page and certificate.learner_name in page
+    bad = client.get("/verify/", {"code": "not a code"})
+    assert bad.status_code == 400 and "16 letters and digits" in bad.text
+    missing = client.get("/verify/ABCD-EFGH-JKMN-PQRS/")
+    assert missing.status_code == 404 and "No certificate found" in missing.text
+
+
+def test_revocation_records_who_when_why_and_shows_everywhere(client, certificate, admin_user):
+    with pytest.raises(RevocationRefused):
+        revoke_certificate(certificate, admin_user, "  ")
+    revoke_certificate(certificate, admin_user, "Issued in error")
+    certificate.refresh_from_db()
+    assert certificate.status == "revoked" and certificate.revoked_by == admin_user
+    assert Certificate.objects.filter(pk=certificate.pk).exists()
+    page = client.get(f"/verify/{certificate.display_code}/").text
+    assert "Revoked" in page and "Issued in error" in page
+    data = client.get(f"/api/v1/certificates/{certificate.code}").json()
+    assert data["status"] == "revoked" and data["revocation_reason"] == "Issued in error"
+
+
+API_FIELDS = {
+    "code",
+    "status",
+    "learner_name",
+    "course_title",
+    "course_type",
+    "ce_hours",
+    "completed_on",
+    "issued_at",
+    "provider_name",
+    "provider_number",
+    "verification_url",
+    "credential_url",
+}
+
+
+def test_api_single_code(client, certificate):
+    url = f"/api/v1/certificates/{certificate.display_code.lower()}"
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(ctx) <= 3
+    data = response.json()
+    assert set(data) >= API_FIELDS
+    assert data["status"] == "valid"
+    assert data["completed_on"] == certificate.completed_on.isoformat()
+    assert data["verification_url"].endswith(f"/verify/{certificate.display_code}/")
+
+
+def test_api_errors_are_json_with_detail(client, db):
+    missing = client.get("/api/v1/certificates/ABCD-EFGH-JKMN-PQRS")
+    assert missing.status_code == 404 and missing.json()["detail"]
+    malformed = client.get("/api/v1/certificates/nope")
+    assert malformed.status_code == 422 and "16 letters" in malformed.json()["detail"]
+
+
+def test_api_bulk_in_order_with_fixed_queries(client, certificate):
+    codes = [certificate.code, "nope", "ABCD-EFGH-JKMN-PQRS", certificate.display_code.lower()]
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(
+            "/api/v1/certificates/verify", {"codes": codes}, content_type="application/json"
+        )
+    assert len(ctx) <= 3
+    results = response.json()["results"]
+    assert [r["code"] for r in results] == codes
+    assert [r["found"] for r in results] == [True, False, False, True]
+    assert "16 letters" in results[1]["detail"]
+
+
+def test_api_bulk_refuses_more_than_1000(client, db):
+    response = client.post(
+        "/api/v1/certificates/verify",
+        {"codes": ["ABCD-EFGH-JKMN-PQRS"] * 1001},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert "codes" in response.json()["detail"]
+
+
+def test_api_bulk_refuses_a_bad_body(client, db):
+    response = client.post(
+        "/api/v1/certificates/verify", "{not json", content_type="application/json"
+    )
+    assert 400 <= response.status_code < 500
+    assert response.json()["detail"]
+
+
+def test_openapi_document(client, db):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/certificates/{code}" in paths
+    assert "/api/v1/certificates/verify" in paths
+
+
+def test_dashboard_lists_certificates_and_hours(client, certificate, learner):
+    client.force_login(learner)
+    text = client.get("/dashboard/").text
+    assert "Download certificate" in text
+    assert f"/certificates/{certificate.display_code}.pdf" in text
+    assert f"{certificate.ce_hours.normalize()} CEs" in text
