@@ -1,12 +1,14 @@
 """Thin views: verification pages and the certificate PDF."""
 
-from django.http import FileResponse, Http404
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from .codes import MalformedCode, display, normalize
 from .lookup import find_certificate
 from .pdf import ensure_pdf
+from .transcript import TranscriptRangeForm, build_transcript, transcript_csv, transcript_pdf
 
 
 @require_GET
@@ -59,5 +61,39 @@ def certificate_pdf(request, code):
     return FileResponse(
         pdf.open("rb"),
         content_type="application/pdf",
+        as_attachment=True,
         filename=f"certificate-{certificate.display_code}.pdf",
     )
+
+
+def _transcript(request):
+    form = TranscriptRangeForm(request.GET)
+    if not form.is_valid():
+        errors = "; ".join(e for errs in form.errors.values() for e in errs)
+        return None, HttpResponse(
+            f"Transcript not made: {errors}", status=400, content_type="text/plain"
+        )
+    data = form.cleaned_data
+    return build_transcript(request.user, data.get("start"), data.get("end")), None
+
+
+@login_required
+@require_GET
+def transcript_as_csv(request):
+    transcript, error = _transcript(request)
+    if error:
+        return error
+    response = HttpResponse(transcript_csv(transcript), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="ce-transcript.csv"'
+    return response
+
+
+@login_required
+@require_GET
+def transcript_as_pdf(request):
+    transcript, error = _transcript(request)
+    if error:
+        return error
+    response = HttpResponse(transcript_pdf(transcript), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="ce-transcript.pdf"'
+    return response

@@ -1,8 +1,11 @@
 from django.db.models import Sum
 from django.template.loader import render_to_string
+from django.urls import path, reverse
 
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
+from . import admin_views
 from .models import Certificate
 
 
@@ -18,4 +21,28 @@ def certificates_panel(request):
         "certificates/dashboard_panel.html",
         {"certificates": certificates, "total_hours": total or 0},
         request=request,
+    )
+
+
+@hooks.register("register_admin_urls")
+def certificate_admin_urls():
+    return [
+        path("certificates/", admin_views.certificate_list, name="certificate_admin_list"),
+        path(
+            "certificates/<int:pk>/",
+            admin_views.certificate_detail,
+            name="certificate_admin_detail",
+        ),
+    ]
+
+
+class SuperuserMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.is_superuser
+
+
+@hooks.register("register_admin_menu_item")
+def certificates_menu_item():
+    return SuperuserMenuItem(
+        "Certificates", reverse("certificate_admin_list"), icon_name="doc-full", order=220
     )

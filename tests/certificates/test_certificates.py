@@ -221,3 +221,63 @@ def test_dashboard_lists_certificates_and_hours(client, certificate, learner):
     assert "Download certificate" in text
     assert f"/certificates/{certificate.display_code}.pdf" in text
     assert f"{certificate.ce_hours.normalize()} CEs" in text
+
+
+def test_admin_finds_and_revokes_with_a_reason(client, admin_user, certificate):
+    from django.urls import reverse
+
+    client.force_login(admin_user)
+    listing = client.get(reverse("certificate_admin_list"), {"q": certificate.code.lower()})
+    assert certificate.display_code in listing.text
+    url = reverse("certificate_admin_detail", args=[certificate.pk])
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 400
+    certificate.refresh_from_db()
+    assert certificate.status == "valid"
+    response = client.post(url, {"reason": "Learner's identity could not be confirmed"})
+    assert response.status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.status == "revoked" and certificate.revoked_by == admin_user
+
+
+def test_only_administrators_reach_certificate_admin(client, instructor, certificate):
+    from django.urls import reverse
+
+    client.force_login(instructor)
+    url = reverse("certificate_admin_detail", args=[certificate.pk])
+    assert client.get(reverse("certificate_admin_list")).status_code in (302, 403)
+    client.post(url, {"reason": "no"})
+    certificate.refresh_from_db()
+    assert certificate.status == "valid"
+
+
+def test_transcript_csv_and_pdf_for_a_date_range(client, learner, certificate):
+    import csv as csv_module
+
+    from pypdf import PdfReader
+
+    client.force_login(learner)
+    day = certificate.completed_on.isoformat()
+    rows = list(
+        csv_module.reader(
+            io.StringIO(client.get("/dashboard/transcript.csv", {"start": day}).content.decode())
+        )
+    )
+    assert rows[1][1] == certificate.course_title and rows[1][6] == certificate.display_code
+    assert rows[-1] == ["total CE hours (valid certificates)", str(certificate.ce_hours)]
+    before = client.get("/dashboard/transcript.csv", {"end": "2000-01-01"}).content.decode()
+    assert certificate.course_title not in before
+    pdf = client.get("/dashboard/transcript.pdf")
+    text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    assert certificate.display_code in re.sub(r"\s+", "", text)  # may wrap in its cell
+    bad = client.get("/dashboard/transcript.csv", {"start": "2026-12-01", "end": "2026-01-01"})
+    assert bad.status_code == 400 and "start date is after" in bad.content.decode()
+    assert client.get("/dashboard/transcript.csv", {"start": "yesterday"}).status_code == 400
+
+
+def test_transcript_needs_login_and_shows_only_ones_own(client, certificate):
+    from tests.factories import UserFactory
+
+    assert client.get("/dashboard/transcript.csv").status_code == 302
+    client.force_login(UserFactory())
+    assert certificate.display_code not in client.get("/dashboard/transcript.csv").content.decode()
