@@ -1,5 +1,6 @@
 """Administrators' certificate views: find a certificate, and revoke it with a reason."""
 
+import csv
 from contextlib import suppress
 
 from django import forms
@@ -7,12 +8,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from .api_keys import create_api_key, revoke_api_key
 from .codes import MalformedCode, normalize
 from .issuing import RevocationRefused, revoke_certificate
-from .models import Certificate
+from .models import AssociationApiKey, Certificate, VerificationLog
 
 
 class RevokeForm(forms.Form):
@@ -60,4 +63,62 @@ def certificate_detail(request, pk):
         "certificates/admin/detail.html",
         {"certificate": certificate, "form": form},
         status=400 if form.errors else 200,
+    )
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(label="Association", max_length=200)
+
+
+@require_http_methods(["GET", "POST"])
+def api_keys(request):
+    """List association keys; create one (shown once) or revoke one."""
+    _guard(request)
+    form = ApiKeyForm(request.POST if "create" in request.POST else None)
+    new_key = None
+    if request.method == "POST" and "revoke" in request.POST:
+        record = get_object_or_404(AssociationApiKey, pk=request.POST.get("revoke"))
+        revoke_api_key(record)
+        messages.success(request, f"The key of {record.name} is revoked.")
+        return redirect("api_key_admin")
+    if request.method == "POST" and form.is_valid():
+        _, new_key = create_api_key(form.cleaned_data["name"], request.user)
+        form = ApiKeyForm()
+    return render(
+        request,
+        "certificates/admin/api_keys.html",
+        {"keys": AssociationApiKey.objects.all(), "form": form, "new_key": new_key},
+        status=400 if form.errors else 200,
+    )
+
+
+def audit_log(request):
+    """Browse verification lookups by date and result; export them as CSV."""
+    _guard(request)
+    logs = VerificationLog.objects.select_related("api_key").order_by("-at")
+    result = request.GET.get("result", "")
+    if result in dict(VerificationLog.RESULTS):
+        logs = logs.filter(result=result)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="verification-log.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["at", "channel", "association", "ip address", "code", "result"])
+        for log in logs.iterator():
+            writer.writerow(
+                [
+                    log.at.isoformat(),
+                    log.channel,
+                    log.api_key.name if log.api_key else "",
+                    log.ip_address or "",
+                    log.code,
+                    log.result,
+                ]
+            )
+        return response
+    page = Paginator(logs, 100).get_page(request.GET.get("p"))
+    return render(
+        request,
+        "certificates/admin/audit_log.html",
+        {"page": page, "result": result, "results": VerificationLog.RESULTS},
     )

@@ -7,8 +7,12 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
 from pydantic import Field
 
+from .api_keys import InvalidApiKey, authenticate_key, key_from_request
+from .audit import log_lookups, result_of
 from .codes import MalformedCode
 from .lookup import find_certificate, find_many, public_facts
+from .models import VerificationLog
+from .ratelimit import api_limit, client_ip, hit
 
 api = NinjaAPI(
     title="NMT CE certificate verification",
@@ -56,6 +60,30 @@ class BulkOut(Schema):
     results: list[BulkResult]
 
 
+def admit(request):
+    """(association key or None, refusal response or None) for an API request."""
+    text = key_from_request(request)
+    api_key = None
+    if text:
+        try:
+            api_key = authenticate_key(text)
+        except InvalidApiKey as error:
+            return None, JsonResponse({"detail": str(error)}, status=401)
+    bucket = f"api-key:{api_key.pk}" if api_key else f"api-ip:{client_ip(request)}"
+    decision = hit(bucket, api_limit(api_key))
+    if not decision.allowed:
+        response = JsonResponse(
+            {
+                "detail": "Too many requests. Try again in "
+                f"{decision.retry_after} seconds, or ask for an association API key."
+            },
+            status=429,
+        )
+        response["Retry-After"] = str(decision.retry_after)
+        return api_key, response
+    return api_key, None
+
+
 @api.exception_handler(NinjaValidationError)
 def validation_error(request, exc):
     first = exc.errors[0] if exc.errors else {}
@@ -70,10 +98,13 @@ def validation_error(request, exc):
 # Declared before "/certificates/{code}", which would otherwise match "verify".
 @api.post(
     "/certificates/verify",
-    response={200: BulkOut, 422: Error},
+    response={200: BulkOut, 401: Error, 422: Error, 429: Error},
     summary="Verify up to 1,000 certificates; one result per code, in order",
 )
 def verify_many(request, payload: BulkIn):
+    api_key, refusal = admit(request)
+    if refusal:
+        return refusal
     normalized, found = find_many(payload.codes)
     results = []
     for text in payload.codes:
@@ -88,19 +119,36 @@ def verify_many(request, payload: BulkIn):
             results.append(
                 {"code": text, "found": False, "detail": "No certificate has this code."}
             )
+    log_lookups(
+        request,
+        VerificationLog.BULK,
+        [
+            (
+                text,
+                result_of(found.get(normalized[text]), isinstance(normalized[text], Exception)),
+            )
+            for text in payload.codes
+        ],
+        api_key,
+    )
     return Status(200, {"results": results})
 
 
 @api.get(
     "/certificates/{code}",
-    response={200: CertificateOut, 404: Error, 422: Error},
+    response={200: CertificateOut, 401: Error, 404: Error, 422: Error, 429: Error},
     summary="Verify one certificate",
 )
 def get_certificate(request, code: str):
+    api_key, refusal = admit(request)
+    if refusal:
+        return refusal
     try:
         certificate = find_certificate(code)
     except MalformedCode as error:
+        log_lookups(request, VerificationLog.API, [(code, VerificationLog.MALFORMED)], api_key)
         return Status(422, {"detail": str(error)})
+    log_lookups(request, VerificationLog.API, [(code, result_of(certificate))], api_key)
     if certificate is None:
         return Status(404, {"detail": "No certificate has this code."})
     return Status(200, public_facts(certificate))

@@ -86,3 +86,66 @@ class Certificate(models.Model):
 
     def pdf_url(self):
         return reverse("certificates:pdf", args=[self.display_code])
+
+
+class AssociationApiKey(models.Model):
+    """An association's key for the verification API. Only a hash of the secret is kept."""
+
+    name = models.CharField("association", max_length=200)
+    prefix = models.CharField(max_length=12, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "association API key"
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None
+
+
+class VerificationLog(models.Model):
+    """Every verification lookup: when, who, which code, and what it found."""
+
+    VALID = "valid"
+    REVOKED = "revoked"
+    NOT_FOUND = "not_found"
+    MALFORMED = "malformed"
+    RESULTS = [
+        (VALID, "Valid"),
+        (REVOKED, "Revoked"),
+        (NOT_FOUND, "Not found"),
+        (MALFORMED, "Malformed"),
+    ]
+    PAGE = "page"
+    API = "api"
+    BULK = "bulk"
+    CHANNELS = [(PAGE, "Verify page"), (API, "API, one code"), (BULK, "API, bulk")]
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    channel = models.CharField(max_length=10, choices=CHANNELS)
+    api_key = models.ForeignKey(
+        AssociationApiKey, null=True, blank=True, on_delete=models.PROTECT, related_name="lookups"
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    code = models.CharField(max_length=64)
+    result = models.CharField(max_length=10, choices=RESULTS)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.code} {self.result}"

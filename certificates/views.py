@@ -5,8 +5,10 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from .audit import log_lookups, result_of
 from .codes import MalformedCode, display, normalize
 from .lookup import find_certificate
+from .models import VerificationLog
 from .pdf import ensure_pdf
 from .transcript import TranscriptRangeForm, build_transcript, transcript_csv, transcript_pdf
 
@@ -34,12 +36,14 @@ def verify_code(request, code):
     try:
         certificate = find_certificate(code)
     except MalformedCode as malformed:
+        log_lookups(request, VerificationLog.PAGE, [(code, VerificationLog.MALFORMED)])
         return render(
             request,
             "certificates/verify.html",
             {"code": code, "error": str(malformed)},
             status=400,
         )
+    log_lookups(request, VerificationLog.PAGE, [(code, result_of(certificate))])
     return render(
         request,
         "certificates/verify_result.html",

@@ -33,6 +33,8 @@ def certificate_admin_urls():
             admin_views.certificate_detail,
             name="certificate_admin_detail",
         ),
+        path("certificates/api-keys/", admin_views.api_keys, name="api_key_admin"),
+        path("certificates/audit-log/", admin_views.audit_log, name="audit_log_admin"),
     ]
 
 
@@ -45,4 +47,18 @@ class SuperuserMenuItem(MenuItem):
 def certificates_menu_item():
     return SuperuserMenuItem(
         "Certificates", reverse("certificate_admin_list"), icon_name="doc-full", order=220
+    )
+
+
+@hooks.register("register_settings_menu_item")
+def api_keys_menu_item():
+    return SuperuserMenuItem(
+        "Association API keys", reverse("api_key_admin"), icon_name="key", order=900
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def audit_log_menu_item():
+    return SuperuserMenuItem(
+        "Verification log", reverse("audit_log_admin"), icon_name="list-ul", order=900
     )

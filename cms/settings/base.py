@@ -27,6 +27,8 @@ env = environ.Env(
     BASE_URL=(str, "http://127.0.0.1:8000"),
     TIME_ZONE=(str, "UTC"),
     SEAT_TIME_SCALE=(float, 1.0),
+    API_RATE_LIMIT_ANONYMOUS=(int, 30),
+    API_RATE_LIMIT_KEYED=(int, 600),
 )
 environ.Env.read_env(BASE_DIR / ".env")
 
@@ -80,7 +82,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "cms.middleware.SiteRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -182,6 +184,10 @@ WAGTAIL_PASSWORD_RESET_ENABLED = True
 # (1.0 in production; tests and demos may shorten it).
 SEAT_TIME_HEARTBEAT_SECONDS = 30
 SEAT_TIME_SCALE = env("SEAT_TIME_SCALE")
+
+# Verification API requests per minute: anonymous callers (per address) and association keys.
+API_RATE_LIMIT_ANONYMOUS = env("API_RATE_LIMIT_ANONYMOUS")
+API_RATE_LIMIT_KEYED = env("API_RATE_LIMIT_KEYED")
 
 # Background work (certificate PDFs). Immediate by default; production uses the database
 # backend and `manage.py db_worker` (see docs/deploy.md).

@@ -77,3 +77,13 @@ def test_embedded_defaults_are_sqlite_and_local_memory():
     result = _settings_probe({"DEBUG": "true", "DATABASE_URL": "", "REDIS_URL": ""})
     assert result.returncode == 0, result.stderr
     assert "sqlite3" in result.stdout and "LocMemCache" in result.stdout
+
+
+def test_editor_redirects_work_for_pages_but_not_the_api(client, catalog):
+    from wagtail.contrib.redirects.models import Redirect
+
+    Redirect.objects.create(old_path="/old-courses", redirect_link="/courses/")
+    code = "/api/v1/certificates/ABCD-EFGH-JKMN-PQRS"
+    Redirect.objects.create(old_path=code, redirect_link="/courses/")
+    assert client.get("/old-courses/").url == "/courses/"
+    assert client.get(code).status_code == 404
