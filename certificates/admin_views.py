@@ -12,10 +12,14 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from cms.spreadsheets import spreadsheet_safe
+from courses.models import CoursePage
+
 from .api_keys import create_api_key, revoke_api_key
 from .codes import MalformedCode, normalize
 from .issuing import RevocationRefused, revoke_certificate
 from .models import AssociationApiKey, Certificate, VerificationLog
+from .rosters import roster_csv, roster_rows, roster_xlsx
 
 
 class RevokeForm(forms.Form):
@@ -105,20 +109,58 @@ def audit_log(request):
         writer = csv.writer(response)
         writer.writerow(["at", "channel", "association", "ip address", "code", "result"])
         for log in logs.iterator():
-            writer.writerow(
-                [
-                    log.at.isoformat(),
-                    log.channel,
-                    log.api_key.name if log.api_key else "",
-                    log.ip_address or "",
-                    log.code,
-                    log.result,
-                ]
-            )
+            row = [
+                log.at.isoformat(),
+                log.channel,
+                log.api_key.name if log.api_key else "",
+                log.ip_address or "",
+                log.code,  # as the caller typed it: untrusted
+                log.result,
+            ]
+            writer.writerow([spreadsheet_safe(v) for v in row])
         return response
     page = Paginator(logs, 100).get_page(request.GET.get("p"))
     return render(
         request,
         "certificates/admin/audit_log.html",
         {"page": page, "result": result, "results": VerificationLog.RESULTS},
+    )
+
+
+class RosterForm(forms.Form):
+    course = forms.ModelChoiceField(queryset=CoursePage.objects.order_by("title"))
+    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    format = forms.ChoiceField(choices=[("csv", "CSV"), ("xlsx", "Excel (.xlsx)")], initial="csv")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
+            raise forms.ValidationError("The start date is after the end date.")
+        return cleaned
+
+
+def roster_export(request):
+    """CE Broker roster for a course and date range, as CSV or .xlsx."""
+    _guard(request)
+    form = RosterForm(request.GET or None)
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        rows = roster_rows(data["course"], data.get("start"), data.get("end"))
+        name = f"{data['course'].slug}-ce-broker-roster"
+        if data["format"] == "xlsx":
+            response = HttpResponse(
+                roster_xlsx(rows),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        else:
+            response = HttpResponse(roster_csv(rows), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    return render(
+        request,
+        "certificates/admin/roster.html",
+        {"form": form},
+        status=400 if request.GET else 200,
     )

@@ -35,6 +35,7 @@ def certificate_admin_urls():
         ),
         path("certificates/api-keys/", admin_views.api_keys, name="api_key_admin"),
         path("certificates/audit-log/", admin_views.audit_log, name="audit_log_admin"),
+        path("certificates/roster/", admin_views.roster_export, name="roster_export_admin"),
     ]
 
 
@@ -61,4 +62,11 @@ def api_keys_menu_item():
 def audit_log_menu_item():
     return SuperuserMenuItem(
         "Verification log", reverse("audit_log_admin"), icon_name="list-ul", order=900
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def roster_export_menu_item():
+    return SuperuserMenuItem(
+        "CE Broker roster", reverse("roster_export_admin"), icon_name="download", order=910
     )

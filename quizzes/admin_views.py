@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from cms.spreadsheets import spreadsheet_safe
 from courses.models import CoursePage
 from courses.roles import INSTRUCTORS, REVIEWERS
 
@@ -34,7 +35,7 @@ def _csv(filename, header, rows):
     writer.writerow(header)
     for row in rows:
         # A leading =, +, - or @ would run as a formula in a spreadsheet.
-        writer.writerow([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+        writer.writerow([spreadsheet_safe(v) for v in row])
     return response
 
 

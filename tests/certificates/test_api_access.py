@@ -119,3 +119,16 @@ def test_instructors_cannot_manage_keys(client, instructor):
     client.force_login(instructor)
     assert client.get(reverse("api_key_admin")).status_code in (302, 403)
     assert client.get(reverse("audit_log_admin")).status_code in (302, 403)
+
+
+def test_audit_log_csv_defuses_formulas_typed_as_codes(client, admin_user):
+    client.get("/verify/=HYPERLINK(1)/")
+    client.force_login(admin_user)
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(reverse("audit_log_admin"), {"format": "csv"}).content.decode()
+            )
+        )
+    )
+    assert rows[1][4] == "'=HYPERLINK(1)"

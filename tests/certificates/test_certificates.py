@@ -281,3 +281,45 @@ def test_transcript_needs_login_and_shows_only_ones_own(client, certificate):
     assert client.get("/dashboard/transcript.csv").status_code == 302
     client.force_login(UserFactory())
     assert certificate.display_code not in client.get("/dashboard/transcript.csv").content.decode()
+
+
+def test_ce_broker_roster_csv_and_xlsx(client, admin_user, learner, course, certificate):
+    import csv as csv_module
+
+    from django.urls import reverse
+
+    from openpyxl import load_workbook
+
+    from courses.models import CourseApproval
+
+    User.objects.filter(pk=learner.pk).update(licence_number="MA12345", licence_state="FL")
+    CourseApproval.objects.create(page=course, approver="CE Broker", number="20-123456")
+    client.force_login(admin_user)
+    url = reverse("roster_export_admin")
+    day = certificate.completed_on
+    response = client.get(url, {"course": course.pk, "start": day, "end": day, "format": "csv"})
+    rows = list(csv_module.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == [
+        "Provider Number",
+        "Course Number",
+        "License Number",
+        "Date Completed",
+        "State",
+        "Profession",
+    ]
+    assert rows[1] == [
+        certificate.provider_number,
+        "20-123456",
+        "MA12345",
+        day.strftime("%m/%d/%Y"),
+        "FL",
+        "Massage Therapist",
+    ]
+    xlsx = client.get(url, {"course": course.pk, "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert [c.value for c in sheet[2]][2] == "MA12345"
+    empty = client.get(url, {"course": course.pk, "end": "2000-01-01", "format": "csv"})
+    assert len(list(csv_module.reader(io.StringIO(empty.content.decode())))) == 1
+    bad = client.get(url, {"course": course.pk, "start": "2026-12-31", "end": "2026-01-01"})
+    assert bad.status_code == 400 and "start date is after" in bad.text
+    assert client.get(url, {"course": "999999", "format": "csv"}).status_code == 400
