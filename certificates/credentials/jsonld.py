@@ -23,7 +23,7 @@ import json
 import math
 import re
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +75,7 @@ class ContextNotBundled(UnsignableDocument):
         )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _bundled_document(url: str) -> Any:
     """Read, digest-check and parse the bundled file for ``url`` (cached)."""
     filename, expected_sha256 = BUNDLED_CONTEXTS[url]
@@ -267,18 +267,29 @@ def _refuse_unportable_numbers(document: Any) -> None:
             )
 
 
+def _node_objects(expanded: Any) -> Iterator[dict]:
+    """Yield every object of an expanded document except value objects and their contents."""
+    if isinstance(expanded, list):
+        for item in expanded:
+            yield from _node_objects(item)
+    elif isinstance(expanded, dict) and "@value" not in expanded:
+        yield expanded
+        for key, item in expanded.items():
+            if key not in ("@id", "@type"):
+                yield from _node_objects(item)
+
+
 def _refuse_relative_iris(expanded: Any) -> None:
     """Refuse identifiers and types that are not absolute IRIs (RDF conversion drops them)."""
-    for _path, value in _walk(expanded):
-        if not isinstance(value, dict) or "@value" in value:
-            continue
+    for value in _node_objects(expanded):
         identifier = value.get("@id")
         if isinstance(identifier, str) and not _ABSOLUTE_IRI.match(identifier):
             raise UnsignableDocument(
                 f"identifier {identifier!r} is not an absolute IRI; RDF conversion would drop "
                 "it and the statements about it, so they would not be signed"
             )
-        for type_ in value.get("@type", []):
+        types = value.get("@type", [])
+        for type_ in [types] if isinstance(types, str) else types:
             if isinstance(type_, str) and not _ABSOLUTE_IRI.match(type_):
                 raise UnsignableDocument(
                     f"type {type_!r} is not defined by any @context of the document (it expands "
@@ -311,16 +322,47 @@ def expand_strict(document: dict) -> list:
     return expanded
 
 
+class _BoundedURDNA2015(jsonld.URDNA2015):
+    """pyld's URDNA2015 with a cap on deep iterations, so "poison" graphs fail fast.
+
+    Without a cap, a document whose blank nodes are symmetric (say, a clique of nodes that all
+    point at each other) makes Hash N-Degree Quads run for an exponential time; RDFC-1.0 asks
+    implementations to guard against this. The cap is the one rdf-canonize (jsonld.js) uses by
+    default, ``maxWorkFactor`` 1: as many deep iterations as there are blank nodes left without
+    a canonical label after the first-degree hashes. A document it refuses could not be
+    verified by jsonld.js either.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._remaining_deep_iterations: int | None = None
+
+    def hash_n_degree_quads(self, id_, issuer):
+        if self._remaining_deep_iterations is None:
+            # First call: the hash-to-blank-nodes map now holds the non-unique blank nodes.
+            self._remaining_deep_iterations = sum(map(len, self.hash_to_blank_nodes.values()))
+        if self._remaining_deep_iterations <= 0:
+            raise UnsignableDocument(
+                "the document's blank nodes are too symmetric to canonicalise in bounded time "
+                "(maximum deep iterations exceeded); give the nested objects an id"
+            )
+        self._remaining_deep_iterations -= 1
+        return super().hash_n_degree_quads(id_, issuer)
+
+
 def canonize(document: dict) -> str:
     """Return the RDFC-1.0 (URDNA2015) canonical N-Quads of ``document`` as a string.
 
     Contexts come only from the bundle. This does not run the strict checks: callers that sign
     or verify run :func:`expand_strict` and :func:`refuse_control_characters` first.
-    Raises :class:`UnsignableDocument` if JSON-LD processing fails.
+    Raises :class:`UnsignableDocument` if JSON-LD processing fails or the blank nodes need
+    more deep iterations than jsonld.js allows by default.
     """
+    # What JsonLdProcessor.normalize does, with the bounded canonicaliser.
     try:
-        return jsonld.JsonLdProcessor().normalize(
-            document, _options(algorithm="URDNA2015", format="application/n-quads")
+        dataset = jsonld.JsonLdProcessor().to_rdf(
+            document, _options(produceGeneralizedRdf=False, extractAllScripts=True)
         )
+        return _BoundedURDNA2015().main(dataset, {"format": "application/n-quads"})
     except jsonld.JsonLdError as error:
         raise _unsignable_from(error) from error

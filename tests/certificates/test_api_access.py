@@ -126,9 +126,7 @@ def test_audit_log_csv_defuses_formulas_typed_as_codes(client, admin_user):
     client.force_login(admin_user)
     rows = list(
         csv.reader(
-            io.StringIO(
-                client.get(reverse("audit_log_admin"), {"format": "csv"}).content.decode()
-            )
+            io.StringIO(client.get(reverse("audit_log_admin"), {"format": "csv"}).content.decode())
         )
     )
     assert rows[1][4] == "'=HYPERLINK(1)"

@@ -87,3 +87,11 @@ def test_editor_redirects_work_for_pages_but_not_the_api(client, catalog):
     Redirect.objects.create(old_path=code, redirect_link="/courses/")
     assert client.get("/old-courses/").url == "/courses/"
     assert client.get(code).status_code == 404
+
+
+def test_api_errors_from_django_itself_are_json(client, db):
+    unknown = client.get("/api/v1/no-such-thing/")
+    assert unknown.status_code == 404 and unknown.json()["detail"]
+    wrong_method = client.delete("/api/v1/certificates/verify")
+    assert wrong_method.status_code == 405
+    assert "POST" in wrong_method.json()["detail"] and wrong_method["Allow"] == "POST"
