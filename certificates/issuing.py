@@ -16,6 +16,7 @@ from courses.models import CoursePage
 
 from .codes import new_code
 from .models import Certificate
+from .openbadges import recipient_identity
 
 logger = logging.getLogger(__name__)
 CODE_TRIES = 5
@@ -57,6 +58,7 @@ def issue_certificate(enrollment, completed_at, now=None):
         return existing, False
     now = now or timezone.now()
     facts = certificate_facts(enrollment, completed_at)
+    salt, email_hash = recipient_identity(enrollment.user.email)
     for _ in range(CODE_TRIES):
         try:
             with transaction.atomic():
@@ -66,6 +68,8 @@ def issue_certificate(enrollment, completed_at, now=None):
                     user_id=enrollment.user_id,
                     course_id=enrollment.course_id,
                     issued_at=now,
+                    recipient_salt=salt,
+                    recipient_email_hash=email_hash,
                     **facts,
                 )
         except IntegrityError:

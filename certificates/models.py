@@ -52,6 +52,11 @@ class Certificate(models.Model):
     )
     revocation_reason = models.TextField(blank=True)
     pdf = models.FileField(upload_to="certificates/", blank=True)
+    recipient_salt = models.CharField(max_length=32, blank=True, editable=False)
+    recipient_email_hash = models.CharField(max_length=80, blank=True, editable=False)
+    credential = models.JSONField(
+        null=True, blank=True, editable=False, help_text="The signed credential, made once."
+    )
 
     class Meta:
         ordering = ["-issued_at"]
@@ -149,3 +154,19 @@ class VerificationLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.code} {self.result}"
+
+
+class SigningKey(models.Model):
+    """A public key the issuer publishes. Retired keys stay published so old credentials
+    keep verifying; private keys never enter the database."""
+
+    key_id = models.CharField(max_length=40, unique=True)
+    public_key_multibase = models.CharField(max_length=100, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.key_id

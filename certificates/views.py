@@ -1,7 +1,7 @@
 """Thin views: verification pages and the certificate PDF."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
@@ -9,6 +9,7 @@ from .audit import log_lookups, result_of
 from .codes import MalformedCode, display, normalize
 from .lookup import find_certificate
 from .models import VerificationLog
+from .openbadges import issuer_profile, signed_credential
 from .pdf import ensure_pdf
 from .transcript import TranscriptRangeForm, build_transcript, transcript_csv, transcript_pdf
 
@@ -101,3 +102,23 @@ def transcript_as_pdf(request):
     response = HttpResponse(transcript_pdf(transcript), content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="ce-transcript.pdf"'
     return response
+
+
+@require_GET
+def credential_json(request, code):
+    """The certificate's signed Open Badges 3.0 credential."""
+    try:
+        certificate = find_certificate(code)
+    except MalformedCode as malformed:
+        return JsonResponse({"detail": str(malformed)}, status=422)
+    if certificate is None:
+        return JsonResponse({"detail": "No certificate has this code."}, status=404)
+    response = JsonResponse(signed_credential(certificate), json_dumps_params={"indent": 2})
+    response["Content-Type"] = "application/vc+ld+json"
+    return response
+
+
+@require_GET
+def issuer(request):
+    """The issuer profile, publishing every key that has signed credentials."""
+    return JsonResponse(issuer_profile(), json_dumps_params={"indent": 2})

@@ -29,6 +29,8 @@ env = environ.Env(
     SEAT_TIME_SCALE=(float, 1.0),
     API_RATE_LIMIT_ANONYMOUS=(int, 30),
     API_RATE_LIMIT_KEYED=(int, 600),
+    CREDENTIAL_SIGNING_KEY=(str, ""),
+    CREDENTIAL_KEY_FILE=(str, str(BASE_DIR / "var" / "credential-signing-key.txt")),
 )
 environ.Env.read_env(BASE_DIR / ".env")
 
@@ -189,6 +191,11 @@ SEAT_TIME_SCALE = env("SEAT_TIME_SCALE")
 # Verification API requests per minute: anonymous callers (per address) and association keys.
 API_RATE_LIMIT_ANONYMOUS = env("API_RATE_LIMIT_ANONYMOUS")
 API_RATE_LIMIT_KEYED = env("API_RATE_LIMIT_KEYED")
+
+# Ed25519 key that signs Open Badges credentials, as a multibase secret key (production), or
+# a file created on first use outside git (the embedded default). See docs/operations.md.
+CREDENTIAL_SIGNING_KEY = env("CREDENTIAL_SIGNING_KEY")
+CREDENTIAL_KEY_FILE = env("CREDENTIAL_KEY_FILE")
 
 # Background work (certificate PDFs). Immediate by default; production uses the database
 # backend and `manage.py db_worker` (see docs/deploy.md).

@@ -17,3 +17,6 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+
+# Tests sign with a throwaway key file of their own.
+CREDENTIAL_KEY_FILE = str(BASE_DIR / "var" / "test-credential-signing-key.txt")  # noqa: F405

@@ -1,0 +1,170 @@
+"""Open Badges 3.0 credentials for certificates, and the issuer profile that verifies them."""
+
+import hashlib
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+
+from .credentials import OB_V3P0_CONTEXT, VC_V2_CONTEXT, sign
+from .models import Certificate, SigningKey
+from .signing_keys import current_private_key, publish
+
+CONTEXTS = [VC_V2_CONTEXT, OB_V3P0_CONTEXT]
+
+
+def base_url():
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+
+
+def issuer_id():
+    return f"{base_url()}/credentials/issuer"
+
+
+def verification_method_id(key):
+    return f"{issuer_id()}#{key.key_id}"
+
+
+def recipient_identity(email):
+    """(salt, identity hash) for a recipient email, as Open Badges hashes it."""
+    salt = secrets.token_hex(8)
+    digest = hashlib.sha256((email.strip().lower() + salt).encode()).hexdigest()
+    return salt, f"sha256${digest}"
+
+
+def _number(value):
+    # Whole numbers as integers: JSON-LD processors disagree on floats like 1.0.
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def issuer_summary(certificate):
+    issuer = {
+        "id": issuer_id(),
+        "type": ["Profile"],
+        "name": certificate.provider_name,
+        "url": base_url() + "/",
+    }
+    if certificate.provider_email:
+        issuer["email"] = certificate.provider_email
+    return issuer
+
+
+def unsigned_credential(certificate):
+    """The credential's claims, built from the certificate's snapshot only."""
+    code = certificate.display_code
+    hours = _number(certificate.ce_hours)
+    return {
+        "@context": CONTEXTS,
+        "id": f"{base_url()}/credentials/{code}.json",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": issuer_summary(certificate),
+        "validFrom": certificate.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "name": f"{certificate.title}: {certificate.course_title}",
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityType": "emailAddress",
+                    "hashed": True,
+                    "identityHash": certificate.recipient_email_hash,
+                    "salt": certificate.recipient_salt,
+                },
+                {
+                    "type": "IdentityObject",
+                    "identityType": "name",
+                    "hashed": False,
+                    "identityHash": certificate.learner_name,
+                },
+            ],
+            "creditsEarned": hours,
+            "achievement": {
+                "id": f"{base_url()}/credentials/achievements/{certificate.course_code}",
+                "type": ["Achievement"],
+                "achievementType": "Course",
+                "name": certificate.course_title,
+                "description": (
+                    f"{certificate.course_type} continuing education course for massage "
+                    f"therapists, {certificate.ce_hours.normalize()} CE hours, from "
+                    f"{certificate.provider_name}."
+                ),
+                "criteria": {
+                    "narrative": "Read every module, pass each module quiz and the final "
+                    "exam, and submit the course evaluation."
+                },
+                "creditsAvailable": hours,
+            },
+        },
+    }
+
+
+def signed_credential(certificate):
+    """The certificate's signed credential: made and stored the first time it is asked for."""
+    if certificate.credential:
+        return certificate.credential
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if locked.credential:
+            return locked.credential
+        private_key = current_private_key()
+        key = publish(private_key)
+        credential = sign(
+            unsigned_credential(locked),
+            private_key,
+            verification_method_id(key),
+            locked.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        )
+        Certificate.objects.filter(pk=locked.pk).update(credential=credential)
+    certificate.credential = credential
+    return credential
+
+
+def issuer_profile():
+    """The issuer profile with every public key that has signed, current or retired."""
+    from wagtail.models import Site
+
+    from cms.models import ProviderSettings
+
+    provider = ProviderSettings.for_site(Site.objects.get(is_default_site=True))
+    publish(current_private_key())
+    keys = list(SigningKey.objects.order_by("created_at"))
+    profile = {
+        "@context": CONTEXTS,
+        "id": issuer_id(),
+        "type": ["Profile"],
+        "name": provider.provider_name,
+        "url": base_url() + "/",
+        "verificationMethod": [
+            {
+                "id": verification_method_id(key),
+                "type": "Multikey",
+                "controller": issuer_id(),
+                "publicKeyMultibase": key.public_key_multibase,
+            }
+            for key in keys
+        ],
+        "assertionMethod": [verification_method_id(key) for key in keys],
+    }
+    if provider.email:
+        profile["email"] = provider.email
+    return profile
+
+
+def resolve_public_key(verification_method):
+    """The published key a verification method names, if it is one of ours."""
+    from .credentials import decode_public_key
+
+    prefix = issuer_id() + "#"
+    if not verification_method.startswith(prefix):
+        return None
+    key = SigningKey.objects.filter(key_id=verification_method[len(prefix) :]).first()
+    return decode_public_key(key.public_key_multibase) if key else None
+
+
+def check_proof(credential):
+    """Verify a credential's proof against our published keys (a VerificationResult)."""
+    from .credentials import verify
+
+    return verify(credential, resolve_public_key)
