@@ -1,8 +1,10 @@
 """The public verification API (DESIGN.md section 5), with its OpenAPI document."""
 
+from typing import Any
+
 from django.http import JsonResponse
 
-from ninja import NinjaAPI, Schema
+from ninja import Body, NinjaAPI, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
 from pydantic import Field
@@ -10,6 +12,7 @@ from pydantic import Field
 from .api_keys import InvalidApiKey, authenticate_key, key_from_request
 from .audit import log_lookups, result_of
 from .codes import MalformedCode
+from .credential_check import check_credential
 from .lookup import find_certificate, find_many, public_facts
 from .models import VerificationLog
 from .ratelimit import api_limit, client_ip, hit
@@ -93,6 +96,30 @@ def validation_error(request, exc):
         {"detail": f"{where}: {message}" if where else message, "errors": exc.errors},
         status=422,
     )
+
+
+class CheckOut(Schema):
+    check: str
+    passed: bool
+    detail: str
+
+
+class CredentialReport(Schema):
+    verified: bool
+    checks: list[CheckOut]
+
+
+@api.post(
+    "/credentials/verify",
+    response={200: CredentialReport, 401: Error, 422: Error, 429: Error},
+    summary="Check a signed credential: format, issuer, proof, status and dates",
+)
+def verify_credential(request, credential: Body[dict[str, Any]]):
+    _, refusal = admit(request)
+    if refusal:
+        return refusal
+    report = check_credential(credential)
+    return Status(200, {"verified": report.verified, "checks": report.checks})
 
 
 # Declared before "/certificates/{code}", which would otherwise match "verify".

@@ -17,6 +17,7 @@ from courses.models import CoursePage
 from .codes import new_code
 from .models import Certificate
 from .openbadges import recipient_identity
+from .status_list import forget_status_list
 
 logger = logging.getLogger(__name__)
 CODE_TRIES = 5
@@ -119,5 +120,6 @@ def revoke_certificate(certificate, by, reason, now=None):
     Certificate.objects.filter(pk=certificate.pk, status=Certificate.VALID).update(
         status=Certificate.REVOKED, revoked_at=now, revoked_by=by, revocation_reason=reason
     )
+    transaction.on_commit(forget_status_list)
     certificate.refresh_from_db()
     return certificate

@@ -52,6 +52,13 @@ class Certificate(models.Model):
     )
     revocation_reason = models.TextField(blank=True)
     pdf = models.FileField(upload_to="certificates/", blank=True)
+    status_list_index = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="This certificate's bit in the revocation status list (random).",
+    )
     recipient_salt = models.CharField(max_length=32, blank=True, editable=False)
     recipient_email_hash = models.CharField(max_length=80, blank=True, editable=False)
     credential = models.JSONField(

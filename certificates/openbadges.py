@@ -10,6 +10,7 @@ from django.db import transaction
 from .credentials import OB_V3P0_CONTEXT, VC_V2_CONTEXT, sign
 from .models import Certificate, SigningKey
 from .signing_keys import current_private_key, publish
+from .status_list import status_entry
 
 CONTEXTS = [VC_V2_CONTEXT, OB_V3P0_CONTEXT]
 
@@ -110,8 +111,10 @@ def signed_credential(certificate):
             return locked.credential
         private_key = current_private_key()
         key = publish(private_key)
+        unsigned = unsigned_credential(locked)
+        unsigned["credentialStatus"] = status_entry(locked)
         credential = sign(
-            unsigned_credential(locked),
+            unsigned,
             private_key,
             verification_method_id(key),
             locked.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ"),

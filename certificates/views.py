@@ -11,6 +11,7 @@ from .lookup import find_certificate
 from .models import VerificationLog
 from .openbadges import issuer_profile, signed_credential
 from .pdf import ensure_pdf
+from .status_list import LIST_ID, status_list_credential
 from .transcript import TranscriptRangeForm, build_transcript, transcript_csv, transcript_pdf
 
 
@@ -122,3 +123,11 @@ def credential_json(request, code):
 def issuer(request):
     """The issuer profile, publishing every key that has signed credentials."""
     return JsonResponse(issuer_profile(), json_dumps_params={"indent": 2})
+
+
+@require_GET
+def status_list(request, list_id):
+    """The signed Bitstring Status List credential of revoked certificates."""
+    if list_id != LIST_ID:
+        return JsonResponse({"detail": "There is no status list with this id."}, status=404)
+    return JsonResponse(status_list_credential(), json_dumps_params={"indent": 2})

@@ -74,3 +74,89 @@ def test_credential_errors_are_json(client, db):
     assert client.get("/credentials/ABCD-EFGH-JKMN-PQRS.json").status_code == 404
     bad = client.get("/credentials/nonsense.json")
     assert bad.status_code == 422 and bad.json()["detail"]
+
+
+def test_status_list_is_signed_16kb_and_flips_at_revocation(client, certificate, admin_user):
+    from certificates.issuing import revoke_certificate
+    from certificates.status_list import bit_is_set, decode_bits
+
+    credential = client.get(f"/credentials/{certificate.display_code}.json").json()
+    entry = credential["credentialStatus"]
+    assert entry["type"] == "BitstringStatusListEntry" and entry["statusPurpose"] == "revocation"
+    index = int(entry["statusListIndex"])
+    status = client.get("/credentials/status/1").json()
+    assert status["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    assert check_proof(status).verified
+    raw = decode_bits(status["credentialSubject"]["encodedList"])
+    assert len(raw) >= 16 * 1024
+    assert not bit_is_set(raw, index)
+    with_revocation = revoke_certificate(certificate, admin_user, "Issued in error")
+    assert with_revocation.is_revoked
+    from django.core.cache import cache
+
+    cache.delete("status-list:1")  # on_commit does this outside the test transaction
+    raw = decode_bits(
+        client.get("/credentials/status/1").json()["credentialSubject"]["encodedList"]
+    )
+    assert bit_is_set(raw, index)
+    assert sum(bin(byte).count("1") for byte in raw) == 1
+    assert client.get("/credentials/status/2").status_code == 404
+
+
+def test_bit_order_is_left_most_first():
+    from certificates.status_list import decode_bits, encode_bits
+
+    raw = decode_bits(encode_bits([0, 9], size=16))
+    assert raw == bytes([0b10000000, 0b01000000])
+
+
+def verify_api(client, credential):
+    return client.post("/api/v1/credentials/verify", credential, content_type="application/json")
+
+
+def test_credential_verify_api_passes_a_good_credential(client, certificate):
+    credential = signed_credential(certificate)
+    data = verify_api(client, credential).json()
+    assert data["verified"] is True
+    assert [c["check"] for c in data["checks"]] == ["format", "issuer", "proof", "status", "dates"]
+
+
+@pytest.mark.parametrize(
+    ("tamper", "failed_check"),
+    [
+        (lambda c: c["credentialSubject"]["achievement"].update(name="Other course"), "proof"),
+        (lambda c: c.update(issuer={"id": "https://evil.example/issuer"}), "issuer"),
+        (lambda c: c.update(type=["VerifiableCredential"]), "format"),
+        (
+            lambda c: c["proof"].update(verificationMethod=c["issuer"]["id"] + "#key-unknown"),
+            "proof",
+        ),
+        (lambda c: c.pop("credentialStatus"), "proof"),
+        (lambda c: c.update(foo="bar"), "proof"),
+    ],
+)
+def test_credential_verify_api_reports_what_failed(client, certificate, tamper, failed_check):
+    credential = copy.deepcopy(signed_credential(certificate))
+    tamper(credential)
+    data = verify_api(client, credential).json()
+    assert data["verified"] is False
+    last = data["checks"][-1]
+    assert last["check"] == failed_check and not last["passed"] and last["detail"]
+
+
+def test_credential_verify_api_says_revoked(client, certificate, admin_user):
+    from certificates.issuing import revoke_certificate
+
+    credential = signed_credential(certificate)
+    revoke_certificate(certificate, admin_user, "Duplicate record")
+    data = verify_api(client, credential).json()
+    assert data["verified"] is False
+    assert data["checks"][-1]["check"] == "status"
+    assert "Duplicate record" in data["checks"][-1]["detail"]
+
+
+@pytest.mark.parametrize("body", ["[1, 2]", "{not json", '"text"'])
+def test_credential_verify_api_refuses_non_objects(client, db, body):
+    response = client.post("/api/v1/credentials/verify", body, content_type="application/json")
+    assert 400 <= response.status_code < 500
+    assert response.json()["detail"]
