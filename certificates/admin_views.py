@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cms.spreadsheets import spreadsheet_safe
+from cms.text import without_control_characters
 from courses.models import CoursePage
 
 from .api_keys import create_api_key, revoke_api_key
@@ -38,7 +39,7 @@ def _guard(request):
 
 def certificate_list(request):
     _guard(request)
-    query = request.GET.get("q", "").strip()
+    query = without_control_characters(request.GET.get("q", "")).strip()
     certificates = Certificate.objects.order_by("-issued_at")
     if query:
         condition = Q(learner_name__icontains=query) | Q(course_title__icontains=query)

@@ -4,10 +4,18 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from cms.text import without_control_characters
+
 from .models import AssociationApiKey, VerificationLog
 from .ratelimit import client_ip
 
 LAST_USED_PRECISION = timedelta(minutes=5)
+
+
+def loggable(text):
+    """The code as typed, safe to store: control characters (NUL included, which PostgreSQL
+    refuses in text) become U+FFFD, and it is cut to the column's length."""
+    return without_control_characters(text, "\ufffd")[:64]
 
 
 def result_of(certificate, malformed=False):
@@ -23,7 +31,7 @@ def log_lookups(request, channel, lookups, api_key=None):
     ip = client_ip(request) or None
     VerificationLog.objects.bulk_create(
         VerificationLog(
-            channel=channel, api_key=api_key, ip_address=ip, code=code[:64], result=result
+            channel=channel, api_key=api_key, ip_address=ip, code=loggable(code), result=result
         )
         for code, result in lookups
     )

@@ -7,6 +7,8 @@ from django.views.decorators.http import require_GET
 
 from wagtail.models import Page
 
+from .text import without_control_characters
+
 SEARCH_RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
 
@@ -14,7 +16,7 @@ MAX_QUERY_LENGTH = 200
 @require_GET
 def search(request):
     """Site search over live, public pages."""
-    query = request.GET.get("q", "").strip()
+    query = without_control_characters(request.GET.get("q", "")).strip()
     error = None
     results = None
     if len(query) > MAX_QUERY_LENGTH:

@@ -130,3 +130,14 @@ def test_audit_log_csv_defuses_formulas_typed_as_codes(client, admin_user):
         )
     )
     assert rows[1][4] == "'=HYPERLINK(1)"
+
+
+@pytest.mark.parametrize("code", ["ab\x00cd", "\x00" * 100, "line\nbreak"])
+def test_control_characters_in_codes_are_refused_and_logged_safely(client, db, code):
+    response = client.post(
+        "/api/v1/certificates/verify", {"codes": [code]}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response.json()["results"][0]["found"] is False
+    logged = VerificationLog.objects.get().code
+    assert "\x00" not in logged and len(logged) <= 64

@@ -1,6 +1,8 @@
 """Schemathesis, in-process, against the API's own OpenAPI document: no server errors."""
 
+from django.core import signals
 from django.core.cache import cache
+from django.db import close_old_connections
 
 import pytest
 import schemathesis
@@ -12,9 +14,19 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture(autouse=True)
-def no_rate_limit(settings):
+def in_process(settings):
+    """No rate limit, and keep the test's database connection open across requests.
+
+    Django closes connections when a request finishes; its test client switches that off,
+    and so must calls straight into the WSGI application, or the test's transaction is lost.
+    """
     settings.API_RATE_LIMIT_ANONYMOUS = 10**9
     cache.clear()
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

@@ -305,3 +305,10 @@ def test_ce_broker_roster_csv_and_xlsx(client, admin_user, learner, course, cert
     bad = client.get(url, {"course": course.pk, "start": "2026-12-31", "end": "2026-01-01"})
     assert bad.status_code == 400 and "start date is after" in bad.text
     assert client.get(url, {"course": "999999", "format": "csv"}).status_code == 400
+
+
+def test_admin_certificate_search_survives_control_characters(client, admin_user, db):
+    from django.urls import reverse
+
+    client.force_login(admin_user)
+    assert client.get(reverse("certificate_admin_list"), {"q": "a\x00b"}).status_code == 200

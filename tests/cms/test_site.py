@@ -95,3 +95,8 @@ def test_api_errors_from_django_itself_are_json(client, db):
     wrong_method = client.delete("/api/v1/certificates/verify")
     assert wrong_method.status_code == 405
     assert "POST" in wrong_method.json()["detail"] and wrong_method["Allow"] == "POST"
+
+
+def test_search_with_a_nul_character_is_answered(client, catalog):
+    response = client.get("/search/", {"q": "isch\x00emia"})
+    assert response.status_code in (200, 400)
