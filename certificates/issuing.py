@@ -2,8 +2,10 @@
 
 import logging
 from functools import partial
+from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -45,6 +47,7 @@ def certificate_facts(enrollment, completed_at):
         "signatory_name": provider.signatory_name,
         "signatory_title": provider.signatory_title,
         "approvals": [[a.approver, a.number] for a in course.approvals.all()],
+        "_signature_image": provider.signature_image,
     }
 
 
@@ -59,6 +62,7 @@ def issue_certificate(enrollment, completed_at, now=None):
         return existing, False
     now = now or timezone.now()
     facts = certificate_facts(enrollment, completed_at)
+    signature_image = facts.pop("_signature_image")
     salt, email_hash = recipient_identity(enrollment.user.email)
     for _ in range(CODE_TRIES):
         try:
@@ -78,9 +82,19 @@ def issue_certificate(enrollment, completed_at, now=None):
             if existing:
                 return existing, False
             continue
+        if signature_image is not None:
+            copy_signature(certificate, signature_image)
         transaction.on_commit(partial(after_issue, certificate.pk))
         return certificate, True
     raise RuntimeError("Could not draw an unused verification code.")
+
+
+def copy_signature(certificate, image):
+    """Keep the signature as it was at issue, whatever happens to the image later."""
+    with image.file.open("rb") as source:
+        certificate.signature.save(
+            f"{certificate.code}{Path(image.file.name).suffix}", ContentFile(source.read())
+        )
 
 
 def after_issue(certificate_id):

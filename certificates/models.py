@@ -52,6 +52,12 @@ class Certificate(models.Model):
     )
     revocation_reason = models.TextField(blank=True)
     pdf = models.FileField(upload_to="certificates/", blank=True)
+    signature = models.FileField(
+        upload_to="certificates/signatures/",
+        blank=True,
+        editable=False,
+        help_text="A copy of the signature image as it was at issue.",
+    )
     status_list_index = models.PositiveIntegerField(
         null=True,
         blank=True,

@@ -312,3 +312,39 @@ def test_admin_certificate_search_survives_control_characters(client, admin_user
 
     client.force_login(admin_user)
     assert client.get(reverse("certificate_admin_list"), {"q": "a\x00b"}).status_code == 200
+
+
+def test_the_qr_code_in_the_pdf_opens_the_verification_page(client, certificate):
+    import zxingcpp
+    from PIL import Image
+    from pypdf import PdfReader
+
+    response = client.get(f"/certificates/{certificate.display_code}.pdf")
+    page = PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages[0]
+    images = [Image.open(io.BytesIO(image.data)) for image in page.images]
+    decoded = [r.text for image in images for r in zxingcpp.read_barcodes(image)]
+    assert decoded == [certificate.verification_url()]
+
+
+def test_signature_image_is_copied_at_issue_and_printed(learner, course, home):
+    from wagtail.images.tests.utils import get_test_image_file
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    from certificates.pdf import render_pdf
+    from cms.models import CustomImage, ProviderSettings
+    from courses.enrollment import enroll
+
+    image = CustomImage.objects.create(title="Signature", file=get_test_image_file())
+    provider = ProviderSettings.for_site(home.get_site())
+    provider.signature_image = image
+    provider.signatory_name = "Avery Admin"
+    provider.save()
+    enrollment, _ = enroll(learner, course)
+    certificate, _ = issue_certificate(enrollment, timezone.now())
+    assert certificate.signature
+    image.delete()  # the certificate keeps its own copy
+    page = PdfReader(io.BytesIO(render_pdf(Certificate.objects.get(pk=certificate.pk)))).pages[0]
+    sizes = sorted(Image.open(io.BytesIO(i.data)).size for i in page.images)
+    assert len(sizes) == 2  # the QR code and the signature
