@@ -348,3 +348,41 @@ def test_signature_image_is_copied_at_issue_and_printed(learner, course, home):
     page = PdfReader(io.BytesIO(render_pdf(Certificate.objects.get(pk=certificate.pk)))).pages[0]
     sizes = sorted(Image.open(io.BytesIO(i.data)).size for i in page.images)
     assert len(sizes) == 2  # the QR code and the signature
+
+
+def test_dashboard_links_the_signed_credential(client, certificate, learner):
+    client.force_login(learner)
+    assert f"/credentials/{certificate.display_code}.json" in client.get("/dashboard/").text
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_50_concurrent_issues_give_one_certificate(learner, course):
+    import threading
+
+    from django.db import connections
+
+    from courses.enrollment import enroll
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a real race needs PostgreSQL (CI runs the suite on it)")
+    enrollment, _ = enroll(learner, course)
+    barrier = threading.Barrier(50)
+    results, errors = [], []
+
+    def issue():
+        try:
+            barrier.wait()
+            results.append(issue_certificate(enrollment, timezone.now())[0].pk)
+        except Exception as exc:  # noqa: BLE001 - asserted below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=issue) for _ in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert len(set(results)) == 1
+    assert Certificate.objects.count() == 1
