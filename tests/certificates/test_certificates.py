@@ -357,32 +357,12 @@ def test_dashboard_links_the_signed_credential(client, certificate, learner):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_50_concurrent_issues_give_one_certificate(learner, course):
-    import threading
-
-    from django.db import connections
-
     from courses.enrollment import enroll
+    from tests.concurrency import needs_postgresql, race
 
-    if connection.vendor != "postgresql":
-        pytest.skip("a real race needs PostgreSQL (CI runs the suite on it)")
+    needs_postgresql()
     enrollment, _ = enroll(learner, course)
-    barrier = threading.Barrier(50)
-    results, errors = [], []
-
-    def issue():
-        try:
-            barrier.wait()
-            results.append(issue_certificate(enrollment, timezone.now())[0].pk)
-        except Exception as exc:  # noqa: BLE001 - asserted below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=issue) for _ in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = race(50, lambda: issue_certificate(enrollment, timezone.now())[0].pk)
     assert not errors
     assert len(set(results)) == 1
     assert Certificate.objects.count() == 1

@@ -1,11 +1,8 @@
-import threading
-
-from django.db import connection, connections
-
 import pytest
 
 from courses.enrollment import EnrollmentRefused, enroll
 from courses.models import Enrollment, ModulePage
+from tests.concurrency import needs_postgresql, race
 from tests.conftest import build_course
 from tests.factories import UserFactory
 
@@ -65,26 +62,11 @@ def test_unpublished_courses_refuse_enrollment(learner, course):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_enrollments_make_one(catalog):
-    if connection.vendor != "postgresql":
-        pytest.skip("a real race needs PostgreSQL (CI runs the suite on it)")
+    needs_postgresql()
     course = build_course(catalog, modules=1, title="Race")
     learner = UserFactory()
-    barrier = threading.Barrier(2)
-    results = []
-
-    def attempt():
-        try:
-            barrier.wait()
-            results.append(enroll(learner, course))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=attempt) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(results) == 2
+    results, errors = race(2, lambda: enroll(learner, course))
+    assert not errors and len(results) == 2
     assert Enrollment.objects.filter(user=learner, course=course).count() == 1
     assert sorted(created for _, created in results) == [False, True]
     assert results[0][0].pk == results[1][0].pk

@@ -1,6 +1,3 @@
-import threading
-
-from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,6 +9,7 @@ from quizzes.attempts import start_attempt, submit
 from quizzes.completion import course_status, record_completion_if_complete, repair_completions
 from quizzes.models import Attempt, CourseCompletion, CourseEvaluation
 from quizzes.signals import course_completed
+from tests.concurrency import needs_postgresql, race
 from tests.quizzes.conftest import make_quiz, right_answers
 
 EVALUATION = {
@@ -130,38 +128,16 @@ def test_module_page_links_to_its_quiz(client, learner, enrollment, module):
     assert "Pass the quiz" in text
 
 
-def _race(count, target):
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(target())
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_50_concurrent_submissions_give_one_score(learner, course, module):
-    if connection.vendor != "postgresql":
-        pytest.skip("a real race needs PostgreSQL (CI runs the suite on it)")
+    needs_postgresql()
     from courses.enrollment import enroll
 
     enroll(learner, course)
     quiz = make_quiz(module=module)
     attempt = start_attempt(learner, quiz)
     answers = right_answers(attempt)
-    results, errors = _race(50, lambda: submit(Attempt.objects.get(pk=attempt.pk), answers))
+    results, errors = race(50, lambda: submit(Attempt.objects.get(pk=attempt.pk), answers))
     assert not errors
     assert {(r.score, r.submitted_at) for r in results} == {
         (Attempt.objects.get(pk=attempt.pk).score, Attempt.objects.get(pk=attempt.pk).submitted_at)
@@ -171,8 +147,7 @@ def test_50_concurrent_submissions_give_one_score(learner, course, module):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_20_concurrent_starts_never_pass_the_attempt_limit(learner, course, module):
-    if connection.vendor != "postgresql":
-        pytest.skip("a real race needs PostgreSQL (CI runs the suite on it)")
+    needs_postgresql()
     from courses.enrollment import enroll
     from quizzes.attempts import AttemptRefused
 
@@ -189,21 +164,20 @@ def test_20_concurrent_starts_never_pass_the_attempt_limit(learner, course, modu
         submit(attempt, {})
         return attempt.pk
 
-    _race(20, start_and_fail)
+    race(20, start_and_fail)
     assert Attempt.objects.filter(quiz=quiz, user=learner).count() == 2
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_50_concurrent_completions_give_one_completion(learner, course, announcements):
-    if connection.vendor != "postgresql":
-        pytest.skip("a real race needs PostgreSQL (CI runs the suite on it)")
+    needs_postgresql()
     from courses.enrollment import enroll
 
     course.evaluation_required = False
     course.save()
     enrollment, _ = enroll(learner, course)
     read_all(enrollment)
-    results, errors = _race(
+    results, errors = race(
         50, lambda: record_completion_if_complete(Enrollment.objects.get(pk=enrollment.pk))
     )
     assert not errors
