@@ -36,10 +36,11 @@ def test_healthz_says_503_when_the_database_fails(client, db, monkeypatch):
     assert response.json()["status"] == "error"
 
 
-def _settings_probe(env):
-    """Load the base settings in a fresh interpreter with the given environment."""
+def _settings_probe(env, load="from django.conf import settings"):
+    """Load the base settings (or the WSGI app) in a fresh interpreter with the given env."""
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='cms.settings.base';"
+        f"{load};"
         "from django.conf import settings;"
         "print(settings.DATABASES['default']['ENGINE'], settings.CACHES['default']['BACKEND'])"
     )
@@ -55,9 +56,16 @@ def _settings_probe(env):
 
 
 def test_secret_key_is_required_without_debug():
-    result = _settings_probe({"DEBUG": "false", "DATABASE_URL": "sqlite:///:memory:"})
+    result = _settings_probe(
+        {"DEBUG": "false", "DATABASE_URL": "sqlite:///:memory:"}, load="import cms.wsgi"
+    )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_management_commands_run_without_a_secret_key():
+    result = _settings_probe({"DEBUG": "false", "DATABASE_URL": "sqlite:///:memory:"})
+    assert result.returncode == 0, result.stderr
 
 
 def test_environment_selects_database_and_cache():
