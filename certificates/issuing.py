@@ -4,7 +4,6 @@ import logging
 from functools import partial
 from pathlib import Path
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from wagtail.models import Site
 
+from cms.links import absolute_url
 from cms.models import ProviderSettings
 from courses.models import CoursePage
 
@@ -110,8 +110,7 @@ def after_issue(certificate_id):
 
 
 def send_certificate_email(certificate):
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    context = {"certificate": certificate, "base": base}
+    context = {"certificate": certificate, "base": absolute_url()}
     send_mail(
         subject=f"Your certificate for {certificate.course_title}",
         message=render_to_string("certificates/issued_email.txt", context),

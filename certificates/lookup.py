@@ -36,9 +36,7 @@ def public_facts(certificate):
         "provider_name": certificate.provider_name,
         "provider_number": certificate.provider_number,
         "verification_url": certificate.verification_url(),
-        "credential_url": certificate.verification_url().replace(
-            f"/verify/{certificate.display_code}/", f"/credentials/{certificate.display_code}.json"
-        ),
+        "credential_url": certificate.credential_url(),
     }
     if certificate.is_revoked:
         facts["revoked_at"] = certificate.revoked_at.isoformat()

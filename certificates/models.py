@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from cms.links import absolute_url
+
 from .codes import display
 
 
@@ -100,7 +102,10 @@ class Certificate(models.Model):
         return self.status == self.REVOKED
 
     def verification_url(self):
-        return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + self.get_absolute_url()
+        return absolute_url(self.get_absolute_url())
+
+    def credential_url(self):
+        return absolute_url(reverse("certificates:credential", args=[self.display_code]))
 
     def pdf_url(self):
         return reverse("certificates:pdf", args=[self.display_code])

@@ -4,10 +4,11 @@ import hashlib
 import secrets
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 
-from .credentials import OB_V3P0_CONTEXT, VC_V2_CONTEXT, sign
+from cms.links import absolute_url
+
+from .credentials import OB_V3P0_CONTEXT, VC_V2_CONTEXT, decode_public_key, sign, verify
 from .models import Certificate, SigningKey
 from .signing_keys import current_private_key, publish
 from .status_list import status_entry
@@ -15,12 +16,8 @@ from .status_list import status_entry
 CONTEXTS = [VC_V2_CONTEXT, OB_V3P0_CONTEXT]
 
 
-def base_url():
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-
-
 def issuer_id():
-    return f"{base_url()}/credentials/issuer"
+    return absolute_url("/credentials/issuer")
 
 
 def verification_method_id(key):
@@ -45,7 +42,7 @@ def issuer_summary(certificate):
         "id": issuer_id(),
         "type": ["Profile"],
         "name": certificate.provider_name,
-        "url": base_url() + "/",
+        "url": absolute_url("/"),
     }
     if certificate.provider_email:
         issuer["email"] = certificate.provider_email
@@ -54,11 +51,10 @@ def issuer_summary(certificate):
 
 def unsigned_credential(certificate):
     """The credential's claims, built from the certificate's snapshot only."""
-    code = certificate.display_code
     hours = _number(certificate.ce_hours)
     return {
         "@context": CONTEXTS,
-        "id": f"{base_url()}/credentials/{code}.json",
+        "id": certificate.credential_url(),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": issuer_summary(certificate),
         "validFrom": certificate.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -82,7 +78,7 @@ def unsigned_credential(certificate):
             ],
             "creditsEarned": hours,
             "achievement": {
-                "id": f"{base_url()}/credentials/achievements/{certificate.course_code}",
+                "id": absolute_url(f"/credentials/achievements/{certificate.course_code}"),
                 "type": ["Achievement"],
                 "achievementType": "Course",
                 "name": certificate.course_title,
@@ -138,7 +134,7 @@ def issuer_profile():
         "id": issuer_id(),
         "type": ["Profile"],
         "name": provider.provider_name,
-        "url": base_url() + "/",
+        "url": absolute_url("/"),
         "verificationMethod": [
             {
                 "id": verification_method_id(key),
@@ -157,8 +153,6 @@ def issuer_profile():
 
 def resolve_public_key(verification_method):
     """The published key a verification method names, if it is one of ours."""
-    from .credentials import decode_public_key
-
     prefix = issuer_id() + "#"
     if not verification_method.startswith(prefix):
         return None
@@ -168,6 +162,4 @@ def resolve_public_key(verification_method):
 
 def check_proof(credential):
     """Verify a credential's proof against our published keys (a VerificationResult)."""
-    from .credentials import verify
-
     return verify(credential, resolve_public_key)

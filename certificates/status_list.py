@@ -13,6 +13,8 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cms.links import absolute_url
+
 from .credentials import VC_V2_CONTEXT, sign
 from .models import Certificate
 
@@ -23,9 +25,7 @@ INDEX_TRIES = 20
 
 
 def list_url():
-    from .openbadges import base_url
-
-    return f"{base_url()}/credentials/status/{LIST_ID}"
+    return absolute_url(f"/credentials/status/{LIST_ID}")
 
 
 def assign_index(certificate):

@@ -1,8 +1,6 @@
 """What a learner's dashboard shows: each enrolled course with its progress."""
 
-from dataclasses import dataclass, field
-
-from django.db.models import Count, Q
+from dataclasses import dataclass
 
 from .models import Enrollment, ModulePage, ModuleProgress
 
@@ -13,17 +11,10 @@ class CourseProgress:
     modules_total: int
     modules_done: int
     next_module: ModulePage | None = None
-    done_ids: set = field(default_factory=set)
 
     @property
     def course(self):
         return self.enrollment.course
-
-    @property
-    def percent(self):
-        if not self.modules_total:
-            return 0
-        return round(100 * self.modules_done / self.modules_total)
 
     @property
     def completed(self):
@@ -35,15 +26,6 @@ def course_progress_for(user):
     enrollments = list(
         Enrollment.objects.filter(user=user)
         .select_related("course")
-        .annotate(
-            modules_done=Count(
-                "module_progress",
-                filter=Q(
-                    module_progress__completed_at__isnull=False,
-                    module_progress__module__live=True,
-                ),
-            )
-        )
         .order_by("completed_at", "-enrolled_at")
     )
     if not enrollments:
@@ -75,7 +57,6 @@ def course_progress_for(user):
                 modules_total=len(course_modules),
                 modules_done=len(done_ids),
                 next_module=next_module,
-                done_ids=done_ids,
             )
         )
     return result

@@ -23,7 +23,7 @@ class ReviewQuestion:
     explanation: str | None
 
 
-def review_level(quiz, attempt, passed_quiz):
+def review_level(quiz, passed_quiz):
     """'score', 'marks' or 'answers', plus whether explanations show."""
     level = quiz.review_after_submit
     explanations = bool(passed_quiz and quiz.explanations_after_pass)
@@ -34,7 +34,7 @@ def review_level(quiz, attempt, passed_quiz):
 
 def build_review(quiz, attempt, passed_quiz):
     """The questions of a submitted attempt, with only what the policy allows."""
-    level, explanations = review_level(quiz, attempt, passed_quiz)
+    level, explanations = review_level(quiz, passed_quiz)
     if level == Quiz.REVIEW_SCORE:
         return []
     review = []
