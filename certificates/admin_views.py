@@ -1,6 +1,5 @@
 """Administrators' certificate views: find a certificate, and revoke it with a reason."""
 
-import csv
 from contextlib import suppress
 
 from django import forms
@@ -12,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from cms.spreadsheets import spreadsheet_safe
+from cms.spreadsheets import csv_response
 from cms.text import without_control_characters
 from courses.models import CoursePage
 
@@ -20,7 +19,8 @@ from .api_keys import create_api_key, revoke_api_key
 from .codes import MalformedCode, normalize
 from .issuing import RevocationRefused, revoke_certificate
 from .models import AssociationApiKey, Certificate, VerificationLog
-from .rosters import roster_csv, roster_rows, roster_xlsx
+from .rosters import HEADER as ROSTER_HEADER
+from .rosters import roster_rows, roster_xlsx
 
 
 class RevokeForm(forms.Form):
@@ -105,21 +105,21 @@ def audit_log(request):
     if result in dict(VerificationLog.RESULTS):
         logs = logs.filter(result=result)
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="verification-log.csv"'
-        writer = csv.writer(response)
-        writer.writerow(["at", "channel", "association", "ip address", "code", "result"])
-        for log in logs.iterator():
-            row = [
-                log.at.isoformat(),
-                log.channel,
-                log.api_key.name if log.api_key else "",
-                log.ip_address or "",
-                log.code,  # as the caller typed it: untrusted
-                log.result,
-            ]
-            writer.writerow([spreadsheet_safe(v) for v in row])
-        return response
+        return csv_response(
+            "verification-log.csv",
+            ["at", "channel", "association", "ip address", "code", "result"],
+            (
+                [
+                    log.at.isoformat(),
+                    log.channel,
+                    log.api_key.name if log.api_key else "",
+                    log.ip_address or "",
+                    log.code,  # as the caller typed it: untrusted
+                    log.result,
+                ]
+                for log in logs.iterator()
+            ),
+        )
     page = Paginator(logs, 100).get_page(request.GET.get("p"))
     return render(
         request,
@@ -156,8 +156,7 @@ def roster_export(request):
             )
             response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         else:
-            response = HttpResponse(roster_csv(rows), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+            response = csv_response(f"{name}.csv", ROSTER_HEADER, rows)
         return response
     return render(
         request,

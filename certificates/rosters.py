@@ -5,7 +5,6 @@ Columns, in order: provider number, course number, licence number, completion da
 number when it has one, else the provider's course code. Only valid certificates are listed.
 """
 
-import csv
 import io
 
 from openpyxl import Workbook
@@ -53,14 +52,6 @@ def roster_rows(course, start=None, end=None):
         ]
         for c in roster_certificates(course, start, end)
     ]
-
-
-def roster_csv(rows):
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    writer.writerows([[spreadsheet_safe(v) for v in row] for row in rows])
-    return out.getvalue()
 
 
 def roster_xlsx(rows):

@@ -1,7 +1,5 @@
 """The learner's CE transcript: every certificate with its hours, for a date range."""
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -49,39 +47,36 @@ def build_transcript(user, start=None, end=None):
     return Transcript(user.legal_name or user.email, start, end, list(certificates))
 
 
-def transcript_csv(transcript):
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+TRANSCRIPT_HEADER = [
+    "completed on",
+    "course",
+    "course type",
+    "CE hours",
+    "provider",
+    "NCBTMB provider",
+    "certificate code",
+    "status",
+    "verification URL",
+]
+
+
+def transcript_rows(transcript):
+    """The transcript's rows for a spreadsheet, ending with the total."""
+    rows = [
         [
-            "completed on",
-            "course",
-            "course type",
-            "CE hours",
-            "provider",
-            "NCBTMB provider",
-            "certificate code",
-            "status",
-            "verification URL",
+            c.completed_on.isoformat(),
+            c.course_title,
+            c.course_type,
+            c.ce_hours,
+            c.provider_name,
+            c.provider_number,
+            c.display_code,
+            c.status,
+            c.verification_url(),
         ]
-    )
-    for c in transcript.certificates:
-        writer.writerow(
-            [
-                c.completed_on.isoformat(),
-                c.course_title,
-                c.course_type,
-                c.ce_hours,
-                c.provider_name,
-                c.provider_number,
-                c.display_code,
-                c.status,
-                c.verification_url(),
-            ]
-        )
-    writer.writerow([])
-    writer.writerow(["total CE hours (valid certificates)", transcript.total_hours])
-    return out.getvalue()
+        for c in transcript.certificates
+    ]
+    return [*rows, [], ["total CE hours (valid certificates)", transcript.total_hours]]
 
 
 def transcript_pdf(transcript):

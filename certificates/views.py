@@ -5,6 +5,8 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from cms.spreadsheets import csv_response
+
 from .audit import log_lookups, result_of
 from .codes import MalformedCode, display, normalize
 from .lookup import find_certificate
@@ -12,7 +14,13 @@ from .models import VerificationLog
 from .openbadges import issuer_profile, signed_credential
 from .pdf import ensure_pdf
 from .status_list import LIST_ID, status_list_credential
-from .transcript import TranscriptRangeForm, build_transcript, transcript_csv, transcript_pdf
+from .transcript import (
+    TRANSCRIPT_HEADER,
+    TranscriptRangeForm,
+    build_transcript,
+    transcript_pdf,
+    transcript_rows,
+)
 
 
 @require_GET
@@ -89,9 +97,7 @@ def transcript_as_csv(request):
     transcript, error = _transcript(request)
     if error:
         return error
-    response = HttpResponse(transcript_csv(transcript), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="ce-transcript.csv"'
-    return response
+    return csv_response("ce-transcript.csv", TRANSCRIPT_HEADER, transcript_rows(transcript))
 
 
 @login_required

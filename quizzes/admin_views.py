@@ -1,13 +1,10 @@
 """Admin reports: quiz statistics, course rosters and evaluations, each exportable as CSV."""
 
-import csv
-
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from cms.spreadsheets import spreadsheet_safe
+from cms.spreadsheets import csv_response
 from courses.models import CoursePage
 from courses.roles import INSTRUCTORS, REVIEWERS
 
@@ -28,17 +25,6 @@ def _guard(request):
         raise PermissionDenied
 
 
-def _csv(filename, header, rows):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        # A leading =, +, - or @ would run as a formula in a spreadsheet.
-        writer.writerow([spreadsheet_safe(v) for v in row])
-    return response
-
-
 def quiz_list(request):
     _guard(request)
     quizzes = Quiz.objects.select_related("module", "course").order_by("title")
@@ -54,7 +40,7 @@ def quiz_report(request, quiz_id):
         )
     )
     if request.GET.get("format") == "csv":
-        return _csv(
+        return csv_response(
             f"quiz-{quiz.pk}-statistics.csv",
             ["question", "attempts", "facility index (%)", "discrimination index"],
             [(q.prompt, q.attempts, q.facility, q.discrimination) for q in stats.questions],
@@ -73,7 +59,7 @@ def course_report(request, course_id):
     course = get_object_or_404(CoursePage.objects.defer_streamfields(), pk=course_id)
     roster = course_roster(course)
     if request.GET.get("format") == "csv":
-        return _csv(
+        return csv_response(
             f"{course.slug}-roster-{timezone.localdate():%Y-%m-%d}.csv",
             [
                 "legal name",
