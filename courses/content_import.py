@@ -88,13 +88,14 @@ def _publish(page, user):
     revision.publish(user=user)
 
 
-def _digest(*parts):
+def source_digest(*parts):
+    """A stable hash of source parts, to tell whether an import would change anything."""
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _import_course_page(source, catalog, user, report):
     page = CoursePage.objects.child_of(catalog).filter(slug=source.slug).first()
-    digest = _digest(source.digest)
+    digest = source_digest(source.digest)
     if page is not None and page.source_digest == digest:
         report.unchanged.append(page.url_path)
         return page
@@ -158,7 +159,7 @@ def import_course(source: CourseSource, catalog, user=None):
     for module in source.modules:
         page = existing[module.slug]
         linked = {slug: ids[slug] for slug in [*module.related, *module.linked_slugs]}
-        digest = _digest(module.digest, linked)
+        digest = source_digest(module.digest, linked)
         if page.source_digest == digest:
             report.unchanged.append(page.url_path)
             continue

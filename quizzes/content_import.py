@@ -1,10 +1,8 @@
 """Quizzes from the course content sources: one per module and a final exam drawn from all."""
 
-import hashlib
-import json
-
 from django.db import transaction
 
+from courses.content_import import source_digest
 from courses.models import ModulePage
 
 from .models import Choice, Question, Quiz
@@ -18,7 +16,7 @@ def _digest(questions, **settings):
         [q.kind, q.prompt, q.explanation, [(c.text, c.correct) for c in q.choices]]
         for q in questions
     ]
-    return hashlib.sha256(json.dumps([data, settings], sort_keys=True).encode()).hexdigest()
+    return source_digest(data, settings)
 
 
 def _replace_questions(quiz, questions):
