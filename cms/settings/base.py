@@ -175,6 +175,8 @@ WAGTAIL_SITE_NAME = "NMT Continuing Education"
 WAGTAILADMIN_BASE_URL = env("BASE_URL")
 WAGTAILIMAGES_IMAGE_MODEL = "cms.CustomImage"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# SVG for the course diagrams; templates render SVGs as-is with the `preserve-svg` filter.
+WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp", "svg"]
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
