@@ -1,11 +1,16 @@
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
+
+from cms.ratelimit import hit_scope, rate_limited
 
 from .closing import close_account
 from .forms import DeleteAccountForm, EmailAuthenticationForm, ProfileForm, SignupForm
@@ -21,6 +26,7 @@ def _safe_next(request, default):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("signup", "sign-ups")
 def signup(request):
     if request.user.is_authenticated:
         return redirect(_safe_next(request, "/dashboard/"))
@@ -83,11 +89,20 @@ def delete_account(request):
     return render(request, "accounts/delete_account.html", {"form": form}, status=status)
 
 
+@method_decorator(rate_limited("password_reset", "password reset requests"), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        # At most a few emails an hour to one address, whoever asks. Past that the page still
+        # says "sent" (it never reveals whether an account exists), but nothing is sent.
+        email_key = hashlib.sha256(form.cleaned_data["email"].lower().encode()).hexdigest()
+        if not hit_scope("password_reset_email", email_key).allowed:
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

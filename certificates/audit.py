@@ -4,10 +4,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from cms.ratelimit import client_ip
 from cms.text import without_control_characters
 
 from .models import AssociationApiKey, VerificationLog
-from .ratelimit import client_ip
 
 LAST_USED_PRECISION = timedelta(minutes=5)
 

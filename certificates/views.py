@@ -5,6 +5,7 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from cms.ratelimit import rate_limited
 from cms.spreadsheets import csv_response
 
 from .audit import log_lookups, result_of
@@ -24,6 +25,7 @@ from .transcript import (
 
 
 @require_GET
+@rate_limited("verify_page", "verification look-ups", methods=("GET",))
 def verify(request):
     """The verification form; a submitted code goes to its own page."""
     text = request.GET.get("code", "").strip()
@@ -42,6 +44,7 @@ def verify(request):
 
 
 @require_GET
+@rate_limited("verify_page", "verification look-ups", methods=("GET",))
 def verify_code(request, code):
     try:
         certificate = find_certificate(code)

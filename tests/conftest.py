@@ -1,4 +1,5 @@
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from wagtail.models import Site
 
@@ -8,6 +9,14 @@ from courses.content_import import get_or_create_catalog
 from courses.models import Principle
 from courses.roles import INSTRUCTORS, REVIEWERS, ensure_editorial_roles
 from tests.factories import CoursePageFactory, ModulePageFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: no rate-limit counts or cached pages carried over."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ The defaults are the embedded ones: SQLite in the project folder, local-memory c
 email. Production sets DEBUG=false, SECRET_KEY, ALLOWED_HOSTS and the service URLs.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -31,6 +32,8 @@ env = environ.Env(
     API_RATE_LIMIT_KEYED=(int, 600),
     CREDENTIAL_SIGNING_KEY=(str, ""),
     CREDENTIAL_KEY_FILE=(str, str(BASE_DIR / "var" / "credential-signing-key.txt")),
+    SESSION_IDLE_MINUTES=(int, 60),
+    BEHIND_TLS_PROXY=(bool, False),
 )
 environ.Env.read_env(BASE_DIR / ".env")
 
@@ -67,6 +70,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "axes",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -82,8 +87,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "cms.security.SiteCSPMiddleware",
     "cms.middleware.SiteRedirectMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -113,17 +121,28 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", 0)
 
+# With REDIS_URL, one Redis holds the cache, rate limits and a copy of each session for every
+# app server. If Redis goes away the site keeps serving: cache errors are logged and read as
+# misses (django-redis IGNORE_EXCEPTIONS), sessions fall back to the database, rate limits
+# fail open and the login lockout, kept in the database, still holds (docs/reliability.md).
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "nmt",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -145,6 +164,84 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/dashboard/"
 LOGOUT_REDIRECT_URL = "/"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
+
+# Sessions end 12 hours after sign-in and after SESSION_IDLE_MINUTES without a request (the
+# reading heartbeat and quiz autosave count as activity): accounts/sessions.py.
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_IDLE_TIMEOUT = env("SESSION_IDLE_MINUTES") * 60
+
+# Login lockout (django-axes, kept in the database): 5 failures for one account or from one
+# address lock it for 15 minutes, so at most 20 guesses an hour per account.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "cms.ratelimit.client_ip"
+AXES_VERBOSE = False
+
+# Other abuse limits: (requests, seconds) per client address, or per email address for
+# "password_reset_email"; kept in the cache (cms/ratelimit.py).
+RATE_LIMITS = {
+    "signup": (10, 60 * 60),
+    "password_reset": (10, 60 * 60),
+    "password_reset_email": (3, 60 * 60),
+    "verify_page": (60, 60),
+}
+
+# HTTPS, HSTS and secure cookies whenever DEBUG is off (HTTPS=false only for local load tests
+# over plain HTTP). Behind a proxy that terminates TLS set BEHIND_TLS_PROXY=true, and make
+# sure the proxy sets X-Forwarded-Proto (docs/deploy.md).
+HTTPS = env.bool("HTTPS", default=not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+if env("BEHIND_TLS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No framing, except the admin's own preview of a page (cms/security.py).
+X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (django-csp): strict on public pages, no inline script or style.
+# The Wagtail admin needs inline scripts and styles, so it gets ADMIN_CONTENT_SECURITY_POLICY
+# (cms/security.py); docs/reliability.md explains both.
+VIDEO_HOSTS = [
+    "https://www.youtube-nocookie.com",
+    "https://www.youtube.com",
+    "https://player.vimeo.com",
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'"],
+        "frame-src": VIDEO_HOSTS,
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+ADMIN_CONTENT_SECURITY_POLICY = {
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "frame-src": ["'self'", *VIDEO_HOSTS],
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE")
@@ -179,7 +276,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp", "svg"]
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
-WAGTAILEMBEDS_RESPONSIVE_HTML = True
+# Video frames keep their shape with CSS (aspect-ratio) instead of inline styles, for the CSP.
+WAGTAILEMBEDS_RESPONSIVE_HTML = False
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 
 # Seat time: how often the reading page sends a heartbeat, and a factor applied to each

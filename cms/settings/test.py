@@ -6,6 +6,9 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+# The test client and the browser tests speak plain HTTP; tests of the production headers
+# turn HTTPS on themselves.
+os.environ.setdefault("HTTPS", "false")
 
 from .base import *  # noqa: E402, F403
 

@@ -1,5 +1,6 @@
 from django.contrib.auth import authenticate
 from django.db import IntegrityError
+from django.test import RequestFactory
 from django.urls import reverse
 
 import pytest
@@ -10,7 +11,11 @@ from accounts.models import User
 def test_email_is_the_login_and_case_does_not_matter(db):
     user = User.objects.create_user("Therapist@Example.com", "a-long-password-1", legal_name="T")
     assert user.email == "therapist@example.com"
-    assert authenticate(username="THERAPIST@example.com", password="a-long-password-1") == user
+    request = RequestFactory().post("/accounts/login/")
+    assert (
+        authenticate(request, username="THERAPIST@example.com", password="a-long-password-1")
+        == user
+    )
 
 
 def test_emails_are_unique_whatever_their_case(db):

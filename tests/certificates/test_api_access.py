@@ -10,7 +10,7 @@ import pytest
 
 from certificates.api_keys import InvalidApiKey, authenticate_key, create_api_key
 from certificates.models import AssociationApiKey, VerificationLog
-from certificates.ratelimit import hit
+from cms.ratelimit import hit
 
 CODE = "ABCD-EFGH-JKMN-PQRS"
 
