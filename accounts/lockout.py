@@ -4,6 +4,13 @@ from django.conf import settings
 from django.shortcuts import render
 
 
+def username_of(request, credentials=None):
+    """The account a sign-in attempt is for, as one key whatever the case of the email (the
+    site form and the Wagtail admin form both post it as `username`)."""
+    text = (credentials or {}).get("username") or request.POST.get("username", "")
+    return text.strip().lower()
+
+
 def locked_out(request, original_response=None, credentials=None):
     retry_after = int(settings.AXES_COOLOFF_TIME.total_seconds())
     response = render(

@@ -1,9 +1,6 @@
-import os
-import subprocess
-import sys
-
-from django.conf import settings
 from django.db.utils import OperationalError
+
+from tests.processes import run_python
 
 
 def test_home_page_links_to_the_catalog(client, catalog):
@@ -39,20 +36,11 @@ def test_healthz_says_503_when_the_database_fails(client, db, monkeypatch):
 def _settings_probe(env, load="from django.conf import settings"):
     """Load the base settings (or the WSGI app) in a fresh interpreter with the given env."""
     code = (
-        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='cms.settings.base';"
-        f"{load};"
+        f"import django;{load};"
         "from django.conf import settings;"
         "print(settings.DATABASES['default']['ENGINE'], settings.CACHES['default']['BACKEND'])"
     )
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
-    return subprocess.run(  # noqa: S603 - fixed interpreter and code
-        [sys.executable, "-c", code],
-        env={**clean, **env},
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_python(code, env)
 
 
 def test_secret_key_is_required_without_debug():
