@@ -280,6 +280,10 @@ WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 # Video frames keep their shape with CSS (aspect-ratio) instead of inline styles, for the CSP.
 WAGTAILEMBEDS_RESPONSIVE_HTML = False
 WAGTAIL_PASSWORD_RESET_ENABLED = True
+# Nothing fetched from the internet at run time (and nothing about editors sent out): no
+# Gravatar avatars, no release check from the admin dashboard.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Seat time: how often the reading page sends a heartbeat, and a factor applied to each
 # module's estimated minutes to get the minimum time before it can be marked complete

@@ -54,13 +54,27 @@ def browser(django_db_setup, django_db_blocker):
         browser.close()
 
 
+def is_csp_violation(message):
+    return "Content Security Policy" in message.text
+
+
 @pytest.fixture
 def page(browser):
+    """A desktop-sized page. Every browser test also proves the Content Security Policy: a
+    script, style, frame or image the policy refused fails the test."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(f"{page.url}: {message.text}") if is_csp_violation(message) else None
+        ),
+    )
     yield page
     context.close()
+    assert not violations, "Content Security Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture
