@@ -37,4 +37,8 @@ format: install ## Format and autofix with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-.PHONY: help install setup run test lint format
+BENCH_SIZE ?= small
+bench: install ## Load-test on PostgreSQL + Redis with gunicorn and wrk (BENCH_SIZE=small|medium|full)
+	$(BIN)/python -m bench.run --size $(BENCH_SIZE)
+
+.PHONY: help install setup run test lint format bench

@@ -1,0 +1,178 @@
+"""Printing bench results, and comparing runs at two sizes.
+
+python -m bench.report bench/results/small-....json bench/results/full-....json
+"""
+
+import json
+import sys
+from pathlib import Path
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+
+def _fmt(value, digits=1):
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return f"{value:,}"
+
+
+def table(rows, headers, aligns=None):
+    """Plain-text table; `aligns` is a string of 'l'/'r' per column."""
+    cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    aligns = aligns or "l" + "r" * (len(headers) - 1)
+    lines = []
+    for n, row in enumerate(cells):
+        parts = [
+            cell.ljust(widths[i]) if aligns[i] == "l" else cell.rjust(widths[i])
+            for i, cell in enumerate(row)
+        ]
+        lines.append("  ".join(parts).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _verdict(row):
+    target = row.get("target_ratio")
+    if target is None or row.get("ratio") is None:
+        return ""
+    return f">= {target}: {'met' if row['ratio'] >= target else 'NOT met'}"
+
+
+def _cores(row):
+    """CPU cores used on average during the run: gunicorn, load generator, PostgreSQL, and
+    everything else on the machine (other people's work included)."""
+    usage = row.get("cpu") or {}
+    loadgen = (usage.get("wrk") or 0) + (usage.get("client") or 0)
+    return [
+        _fmt(usage.get("server"), 2),
+        _fmt(round(loadgen, 2) if usage else None, 2),
+        _fmt(usage.get("postgres"), 2),
+        _fmt(
+            round((usage.get("other") or 0) + (usage.get("redis") or 0), 2) if usage else None, 2
+        ),
+    ]
+
+
+def endpoint_table(result):
+    rows = []
+    for row in result["endpoints"]:
+        rows.append(
+            [
+                row["label"],
+                row["client"],
+                _fmt(row["rps"]),
+                _fmt(row["p50_ms"]),
+                _fmt(row["p95_ms"]),
+                _fmt(row.get("ratio"), 3),
+                _fmt(row["errors"]),
+                *_cores(row),
+                _verdict(row),
+            ]
+        )
+    return table(
+        rows,
+        [
+            "endpoint",
+            "client",
+            "req/s",
+            "p50 ms",
+            "p95 ms",
+            "ratio",
+            "errors",
+            "cores: server",
+            "load-gen",
+            "postgres",
+            "others",
+            "target (DESIGN 6)",
+        ],
+        "llrrrrrrrrrl",
+    )
+
+
+def exam_table(exam):
+    rows = []
+    for name in ("quiz start", "quiz page", "quiz submit", "result page"):
+        figures = exam["requests"].get(name)
+        if figures:
+            rows.append(
+                [
+                    name,
+                    _fmt(figures["requests"]),
+                    _fmt(figures["errors"]),
+                    _fmt(figures["p50_ms"]),
+                    _fmt(figures["p95_ms"]),
+                    _fmt(figures["max_ms"]),
+                ]
+            )
+    return table(rows, ["request", "count", "errors", "p50 ms", "p95 ms", "max ms"])
+
+
+def latest_results():
+    """{size: path of its newest result file}."""
+    newest = {}
+    for path in sorted(RESULTS_DIR.glob("*.json")):
+        size = path.name.split("-", 1)[0]
+        newest[size] = path
+    return newest
+
+
+def compare(first, second):
+    """Per endpoint: p95 and throughput ratio at two sizes."""
+    a, b = (json.loads(Path(p).read_text()) for p in (first, second))
+    by_name = {row["name"]: row for row in b["endpoints"]}
+    rows = []
+    for row in a["endpoints"]:
+        other = by_name.get(row["name"])
+        if not other:
+            continue
+        change = (
+            f"x{other['p95_ms'] / row['p95_ms']:.2f}" if row["p95_ms"] and other["p95_ms"] else "-"
+        )
+        rows.append(
+            [
+                row["label"],
+                _fmt(row["p95_ms"]),
+                _fmt(other["p95_ms"]),
+                change,
+                _fmt(row.get("ratio"), 3),
+                _fmt(other.get("ratio"), 3),
+            ]
+        )
+    for name in ("quiz start", "quiz submit"):
+        x = a.get("exam_day", {}).get("requests", {}).get(name)
+        y = b.get("exam_day", {}).get("requests", {}).get(name)
+        if x and y:
+            change = f"x{y['p95_ms'] / x['p95_ms']:.2f}" if x["p95_ms"] and y["p95_ms"] else "-"
+            rows.append(
+                [f"exam day: {name}", _fmt(x["p95_ms"]), _fmt(y["p95_ms"]), change, "", ""]
+            )
+    sa, sb = a["size"]["name"], b["size"]["name"]
+    heading = (
+        f"Growth: {sa} ({a['size']['learners']:,} learners, {a['size']['attempts']:,} attempts)"
+        f" -> {sb} ({b['size']['learners']:,} learners, {b['size']['attempts']:,} attempts)"
+    )
+    return (
+        heading
+        + "\n"
+        + table(
+            rows,
+            [
+                "endpoint",
+                f"p95 ms {sa}",
+                f"p95 ms {sb}",
+                "p95 change",
+                f"ratio {sa}",
+                f"ratio {sb}",
+            ],
+        )
+    )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    print(compare(sys.argv[1], sys.argv[2]))

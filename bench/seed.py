@@ -1,0 +1,527 @@
+"""Seeding a benchmark database: real course pages, then learners and their records in bulk.
+
+Courses go through the application's own importer (`courses.content_import.import_all`, the
+one `setup_demo` uses): the demo course from `content/`, completed to twelve modules, and
+copies of it under other slugs, so every course, module and quiz is a published Wagtail page
+or a real quiz with its questions. Everything a learner leaves behind (accounts, enrollments,
+module progress, quiz attempts, evaluations, completions, certificates) is written with
+`bulk_create`, thousands of rows per query, with the values the application itself would
+store (snapshots from `build_snapshot`, scores from `score_attempt`, codes from `new_code`).
+
+The totals are the size's figures exactly. At the full size (20,000 certificates but 200,000
+attempts) a completed enrollment cannot hold a passed attempt at each of its 13 quizzes
+(that would take 260,000), so attempts are handed out per learner in this order: the final
+exam of each completed course, the module quizzes of completed courses, the module quizzes of
+the modules already read in courses in progress, a failed try at the next module's quiz, then
+failed tries before passes. Completed enrollments therefore always hold a passed final exam
+and some of their module quizzes.
+
+`ensure_seeded` skips all of it when the database already holds the size (a marker row in a
+`bench_seed` table the bench owns).
+"""
+
+import io
+import random
+from dataclasses import replace
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.utils import timezone
+
+from wagtail.models import Site
+
+from certificates.codes import new_code
+from certificates.models import Certificate
+from certificates.openbadges import recipient_identity
+from cms.models import ProviderSettings
+from courses.content_import import import_all
+from courses.content_source import load_all_courses
+from courses.models import CoursePage, Enrollment, ModulePage, ModuleProgress
+from quizzes.attempts import build_snapshot
+from quizzes.models import Attempt, CourseCompletion, CourseEvaluation, Quiz
+from quizzes.scoring import score_attempt
+
+from .sizes import Size
+
+SEED_VERSION = 1
+LEARNER_DOMAIN = "bench.example.com"
+RUN_DOMAIN = "run.bench.example.com"
+LEARNER_PASSWORD = "bench-learner-password"  # noqa: S105 - a benchmark database's learners
+DEMO_SLUG = "nmt-foundations"
+BATCH = 2000
+MARKER_TABLE = "bench_seed"
+
+FIRST_NAMES = [
+    "Ava", "Ben", "Chloe", "Diego", "Elena", "Farah", "Grace", "Hiro", "Ines", "Jonas",
+    "Kira", "Liam", "Maya", "Noah", "Olga", "Priya", "Quinn", "Rosa", "Sam", "Tariq",
+]  # fmt: skip
+LAST_NAMES = [
+    "Abbott", "Brennan", "Castillo", "Dubois", "Eriksen", "Fischer", "Gomez", "Haddad",
+    "Ivanova", "Jensen", "Kowalski", "Lindqvist", "Moreau", "Nakamura", "Okafor", "Patel",
+]  # fmt: skip
+
+
+def learner_email(n):
+    return f"learner{n:05d}@{LEARNER_DOMAIN}"
+
+
+# -- courses ---------------------------------------------------------------------------------
+
+
+def course_sources(count, modules_per_course):
+    """The demo course source, completed to `modules_per_course` modules, and `count - 1`
+    copies of it under other slugs, titles and course codes."""
+    demo = next(s for s in load_all_courses(settings.CONTENT_SOURCE_DIR) if s.slug == DEMO_SLUG)
+    modules = list(demo.modules)
+    base = len(modules)
+    while len(modules) < modules_per_course:
+        original = modules[len(modules) % base]
+        modules.append(
+            replace(
+                original,
+                slug=f"{original.slug}-review",
+                title=f"{original.title}: review",
+                order=len(modules) + 1,
+                related=[],
+                raw=original.raw + b"\n<!-- bench: review module -->\n",
+            )
+        )
+    modules = modules[:modules_per_course]
+    sources = []
+    for n in range(count):
+        if n == 0:
+            sources.append(replace(demo, modules=modules))
+            continue
+        sources.append(
+            replace(
+                demo,
+                slug=f"{demo.slug}-{n + 1:02d}",
+                title=f"{demo.title} {n + 1}",
+                approved_title=f"{demo.approved_title} ({n + 1})",
+                course_code=f"{demo.course_code}-{n + 1:02d}",
+                modules=modules,
+                raw=demo.raw + f"\n# bench copy {n + 1}\n".encode(),
+            )
+        )
+    return sources
+
+
+def ensure_courses(size: Size):
+    """The size's courses as published pages, in catalog order (created if missing)."""
+    call_command("setup_demo", stdout=io.StringIO())
+    import_all(course_sources(size.courses, size.modules_per_course))
+    slugs = [s.slug for s in course_sources(size.courses, size.modules_per_course)]
+    pages = {p.slug: p for p in CoursePage.objects.filter(slug__in=slugs).defer_streamfields()}
+    return [pages[slug] for slug in slugs]
+
+
+# -- learners and their records --------------------------------------------------------------
+
+
+def _quiz_plans(courses):
+    """Per course: its modules in order, module quiz per module, final exam; per quiz the
+    snapshot, passing and failing answers and their scores."""
+    course_ids = [c.id for c in courses]
+    modules = {}
+    for module in (
+        ModulePage.objects.live()
+        .filter(course_page_id__in=course_ids)
+        .defer_streamfields()
+        .order_by("path")
+    ):
+        modules.setdefault(module.course_page_id, []).append(module)
+    quizzes = {}
+    module_quiz = {}
+    final_exam = {}
+    all_quizzes = Quiz.objects.filter(course_id__in=course_ids) | Quiz.objects.filter(
+        module__course_page_id__in=course_ids
+    )
+    for quiz in all_quizzes.prefetch_related("questions__choices"):
+        snapshot = build_snapshot(quiz, random.Random(quiz.id))  # noqa: S311
+        right, wrong = {}, {}
+        for question in snapshot["questions"]:
+            correct = [c["id"] for c in question["choices"] if c["correct"]]
+            incorrect = [c["id"] for c in question["choices"] if not c["correct"]]
+            right[question["id"]] = sorted(correct)
+            wrong[question["id"]] = incorrect[:1]
+        quizzes[quiz.id] = {
+            "snapshot": snapshot,
+            "pass": (right, score_attempt(snapshot, right).percent),
+            "fail": (wrong, score_attempt(snapshot, wrong).percent),
+        }
+        if quiz.module_id:
+            module_quiz[quiz.module_id] = quiz.id
+        else:
+            final_exam[quiz.course_id] = quiz.id
+    return modules, module_quiz, final_exam, quizzes
+
+
+def _bulk(model, objects):
+    model.objects.bulk_create(objects, batch_size=BATCH)
+
+
+def _create_learners(size, rng, now):
+    User = get_user_model()
+    password = make_password(LEARNER_PASSWORD)
+    users = []
+    for n in range(size.learners):
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        users.append(
+            User(
+                email=learner_email(n),
+                password=password,
+                first_name=first,
+                last_name=last,
+                legal_name=f"{first} {last}",
+                licence_number=f"MA{rng.randrange(10**5, 10**6)}",
+                licence_state=rng.choice(["Florida", "Texas", "Ohio", "New York", "Ontario"]),
+                date_joined=now - timedelta(days=rng.uniform(60, 900)),
+            )
+        )
+    _bulk(User, users)
+    ids = dict(
+        User.objects.filter(email__endswith=f"@{LEARNER_DOMAIN}").values_list("email", "id")
+    )
+    return [(ids[u.email], u) for u in users]
+
+
+def _plan_enrollments(size, courses, learners, rng, now):
+    per_learner = min(size.enrollments_per_learner, len(courses))
+    plans = []
+    for user_id, user in learners:
+        for course in rng.sample(courses, per_learner):
+            start = max(user.date_joined, now - timedelta(days=rng.uniform(20, 700)))
+            plans.append({"user": user, "user_id": user_id, "course": course, "at": start})
+    if size.certificates > len(plans):
+        raise ValueError(f"{size.name}: more certificates than enrollments")
+    for index, plan in enumerate(rng.sample(range(len(plans)), len(plans))):
+        done = index < size.certificates
+        finish = plans[plan]["at"] + timedelta(days=rng.uniform(2, 15))
+        plans[plan]["completed_at"] = min(finish, now - timedelta(hours=1)) if done else None
+    return plans
+
+
+def _create_enrollments(plans):
+    _bulk(
+        Enrollment,
+        [
+            Enrollment(
+                user_id=p["user_id"],
+                course_id=p["course"].id,
+                enrolled_at=p["at"],
+                completed_at=p["completed_at"],
+            )
+            for p in plans
+        ],
+    )
+    ids = {
+        (user_id, course_id): pk
+        for pk, user_id, course_id in Enrollment.objects.filter(
+            user__email__endswith=f"@{LEARNER_DOMAIN}"
+        ).values_list("id", "user_id", "course_id")
+    }
+    for plan in plans:
+        plan["id"] = ids[(plan["user_id"], plan["course"].id)]
+
+
+def _create_progress(plans, modules, rng, now):
+    rows = []
+    for plan in plans:
+        course_modules = modules[plan["course"].id]
+        if plan["completed_at"]:
+            read = len(course_modules)
+        else:
+            read = rng.randrange(0, len(course_modules))
+        plan["read"] = read
+        end = plan["completed_at"] or now
+        step = (end - plan["at"]) / (len(course_modules) + 1)
+        for position, module in enumerate(course_modules[: read + 1]):
+            seen = plan["at"] + step * position
+            completed = position < read
+            rows.append(
+                ModuleProgress(
+                    enrollment_id=plan["id"],
+                    module_id=module.id,
+                    first_viewed_at=seen,
+                    last_activity_at=seen + timedelta(minutes=module.estimated_minutes),
+                    seconds_credited=module.estimated_minutes * 60 if completed else 90,
+                    completed_at=seen + timedelta(minutes=module.estimated_minutes)
+                    if completed
+                    else None,
+                )
+            )
+    _bulk(ModuleProgress, rows)
+    return len(rows)
+
+
+def _attempt_slots(learner_plans, modules, module_quiz, final_exam):
+    """[(plan, quiz id, passes)] in the order attempts are handed out (module docstring)."""
+    completed = [p for p in learner_plans if p["completed_at"]]
+    in_progress = [p for p in learner_plans if not p["completed_at"]]
+    slots = [
+        (p, final_exam[p["course"].id], True) for p in completed if p["course"].id in final_exam
+    ]
+    for plan in completed:
+        slots += [
+            (plan, module_quiz[m.id], True)
+            for m in modules[plan["course"].id]
+            if m.id in module_quiz
+        ]
+    for plan in in_progress:
+        read = modules[plan["course"].id][: plan["read"]]
+        slots += [(plan, module_quiz[m.id], True) for m in read if m.id in module_quiz]
+    for plan in in_progress:
+        course_modules = modules[plan["course"].id]
+        if plan["read"] < len(course_modules) and course_modules[plan["read"]].id in module_quiz:
+            slots.append((plan, module_quiz[course_modules[plan["read"]].id], False))
+    return slots
+
+
+def _create_attempts(size, plans, modules, module_quiz, final_exam, quizzes, rng):
+    by_learner = {}
+    for plan in plans:
+        by_learner.setdefault(plan["user_id"], []).append(plan)
+    learner_ids = list(by_learner)
+    base, extra = divmod(size.attempts, len(learner_ids))
+    carry = 0
+    created = 0
+    batch = []
+    for index, user_id in enumerate(learner_ids):
+        budget = base + (1 if index < extra else 0) + carry
+        slots = _attempt_slots(by_learner[user_id], modules, module_quiz, final_exam)
+        counts = [0] * len(slots)
+        for _round in range(3):  # the default attempt limit
+            for i in range(len(slots)):
+                if budget and counts[i] < 3:
+                    counts[i] += 1
+                    budget -= 1
+        carry = budget
+        for (plan, quiz_id, passes), count in zip(slots, counts, strict=True):
+            if not count:
+                continue
+            quiz = quizzes[quiz_id]
+            when = plan["at"] + timedelta(hours=rng.uniform(1, 48))
+            for number in range(1, count + 1):
+                passed = passes and number == count
+                answers, score = quiz["pass"] if passed else quiz["fail"]
+                batch.append(
+                    Attempt(
+                        quiz_id=quiz_id,
+                        user_id=user_id,
+                        enrollment_id=plan["id"],
+                        number=number,
+                        status=Attempt.SUBMITTED,
+                        started_at=when,
+                        submitted_at=when + timedelta(minutes=rng.uniform(3, 25)),
+                        snapshot=quiz["snapshot"],
+                        answers=answers,
+                        score=score,
+                        passed=passed,
+                    )
+                )
+                when += timedelta(hours=rng.uniform(1, 24))
+        if len(batch) >= 10 * BATCH:
+            _bulk(Attempt, batch)
+            created += len(batch)
+            batch = []
+    _bulk(Attempt, batch)
+    return created + len(batch)
+
+
+def _create_completions(plans, rng):
+    done = [p for p in plans if p["completed_at"]]
+    _bulk(
+        CourseEvaluation,
+        [
+            CourseEvaluation(
+                enrollment_id=p["id"],
+                objectives_met=rng.choice([4, 5]),
+                instructor_knowledge=rng.choice([4, 5]),
+                relevance=rng.choice([3, 4, 5]),
+                hours_fair=rng.choice([3, 4, 5]),
+                submitted_at=p["completed_at"] - timedelta(minutes=5),
+            )
+            for p in done
+        ],
+    )
+    _bulk(
+        CourseCompletion,
+        [CourseCompletion(enrollment_id=p["id"], completed_at=p["completed_at"]) for p in done],
+    )
+    return len(done)
+
+
+def _create_certificates(plans, rng):
+    site = Site.objects.get(is_default_site=True)
+    provider = ProviderSettings.for_site(site)
+    admin = get_user_model().objects.filter(is_superuser=True).order_by("id").first()
+    approvals = {}
+    codes = set()
+    rows = []
+    for plan in plans:
+        if not plan["completed_at"]:
+            continue
+        course = plan["course"]
+        if course.id not in approvals:
+            approvals[course.id] = [[a.approver, a.number] for a in course.approvals.all()]
+        code = new_code()
+        while code in codes:
+            code = new_code()
+        codes.add(code)
+        salt, email_hash = recipient_identity(plan["user"].email)
+        issued = plan["completed_at"] + timedelta(seconds=2)
+        revoked = rng.random() < 0.01
+        rows.append(
+            Certificate(
+                code=code,
+                enrollment_id=plan["id"],
+                user_id=plan["user_id"],
+                course_id=course.id,
+                title="Certificate of Achievement",
+                learner_name=plan["user"].legal_name,
+                course_title=course.approved_title,
+                course_code=course.course_code,
+                course_type=course.get_course_type_display(),
+                ce_hours=course.ce_hours,
+                completed_on=timezone.localdate(plan["completed_at"]),
+                issued_at=issued,
+                provider_name=provider.provider_name,
+                provider_number=provider.ncbtmb_provider_number,
+                provider_address=provider.address,
+                provider_email=provider.email,
+                signatory_name=provider.signatory_name,
+                signatory_title=provider.signatory_title,
+                approvals=approvals[course.id],
+                recipient_salt=salt,
+                recipient_email_hash=email_hash,
+                status=Certificate.REVOKED if revoked else Certificate.VALID,
+                revoked_at=issued + timedelta(days=30) if revoked else None,
+                revoked_by=admin if revoked else None,
+                revocation_reason="Issued in error (bench data)." if revoked else "",
+            )
+        )
+    _bulk(Certificate, rows)
+    return len(rows)
+
+
+def seed(size: Size, log=print, seed_value=20260101):
+    """Seed the size into a migrated database; return the counts written."""
+    rng = random.Random(seed_value)  # noqa: S311 - reproducible data, not secrets
+    now = timezone.now()
+    log(f"seeding {size.name}: {size.courses} courses of {size.modules_per_course} modules")
+    courses = ensure_courses(size)
+    modules, module_quiz, final_exam, quizzes = _quiz_plans(courses)
+    with transaction.atomic():
+        log(f"  {size.learners:,} learners")
+        learners = _create_learners(size, rng, now)
+        plans = _plan_enrollments(size, courses, learners, rng, now)
+        _create_enrollments(plans)
+        log(f"  {len(plans):,} enrollments")
+        progress = _create_progress(plans, modules, rng, now)
+        log(f"  {progress:,} module progress rows")
+        attempts = _create_attempts(size, plans, modules, module_quiz, final_exam, quizzes, rng)
+        log(f"  {attempts:,} quiz attempts")
+        completions = _create_completions(plans, rng)
+        certificates = _create_certificates(plans, rng)
+        log(f"  {completions:,} completions, {certificates:,} certificates")
+    return {
+        "courses": len(courses),
+        "modules": sum(len(m) for m in modules.values()),
+        "quizzes": len(quizzes),
+        "learners": len(learners),
+        "enrollments": len(plans),
+        "module_progress": progress,
+        "attempts": attempts,
+        "completions": completions,
+        "certificates": certificates,
+    }
+
+
+# -- the marker ------------------------------------------------------------------------------
+
+
+def _ensure_marker_table():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} ("  # noqa: S608 - a constant
+            "size varchar(20) PRIMARY KEY, version integer NOT NULL, counts text NOT NULL)"
+        )
+
+
+def seeded_counts(size: Size):
+    """The counts recorded when this size was seeded (same seed version), or None."""
+    import json
+
+    _ensure_marker_table()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT version, counts FROM {MARKER_TABLE} WHERE size = %s",  # noqa: S608
+            [size.name],
+        )
+        row = cursor.fetchone()
+    if row is None or row[0] != SEED_VERSION:
+        return None
+    return json.loads(row[1])
+
+
+def has_learner_data():
+    return get_user_model().objects.filter(email__endswith=f"@{LEARNER_DOMAIN}").exists()
+
+
+def ensure_seeded(size: Size, log=print):
+    """(counts, seeded now?) for the size; seeds only a database without bench learners."""
+    import json
+
+    counts = seeded_counts(size)
+    if counts is not None:
+        return counts, False
+    if has_learner_data():
+        raise RuntimeError(
+            "This database holds bench learners of another size or an interrupted seed; "
+            "use an empty database (bench/run.py recreates its own)."
+        )
+    counts = seed(size, log=log)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {MARKER_TABLE} (size, version, counts) VALUES (%s, %s, %s)",  # noqa: S608
+            [size.name, SEED_VERSION, json.dumps(counts)],
+        )
+    return counts, True
+
+
+# -- learners made for one run ---------------------------------------------------------------
+
+
+def run_learners(prefix, count, course):
+    """`count` new learners enrolled in `course`, for one run's quiz traffic."""
+    User = get_user_model()
+    password = make_password(LEARNER_PASSWORD)
+    emails = [f"{prefix}-{n:04d}@{RUN_DOMAIN}" for n in range(count)]
+    User.objects.bulk_create(
+        [
+            User(email=e, password=password, legal_name=f"Run Learner {n}")
+            for n, e in enumerate(emails)
+        ]
+    )
+    users = list(User.objects.filter(email__in=emails).order_by("email"))
+    Enrollment.objects.bulk_create([Enrollment(user=u, course=course) for u in users])
+    return users
+
+
+def delete_run_learners(prefix):
+    """Remove one run's learners and everything they did, so runs do not grow the data."""
+    users = get_user_model().objects.filter(
+        email__startswith=f"{prefix}-", email__endswith=RUN_DOMAIN
+    )
+    with transaction.atomic():
+        Certificate.objects.filter(user__in=users).delete()
+        Attempt.objects.filter(user__in=users).delete()
+        CourseCompletion.objects.filter(enrollment__user__in=users).delete()
+        CourseEvaluation.objects.filter(enrollment__user__in=users).delete()
+        ModuleProgress.objects.filter(enrollment__user__in=users).delete()
+        Enrollment.objects.filter(user__in=users).delete()
+        users.delete()
