@@ -10,11 +10,13 @@ import json
 import uuid
 from dataclasses import dataclass, field
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 
-from wagtail.models import Site
+from wagtail.images import get_image_model
+from wagtail.models import Collection, Site
 
-from .content_source import CalloutSegment, CourseSource
+from .content_source import DIAGRAMS_FOLDER, CalloutSegment, CourseSource, FigureSegment
 from .markdown import markdown_to_rich_text
 from .models import (
     CourseApproval,
@@ -56,10 +58,18 @@ def _objectives(values, owner):
     ]
 
 
-def module_body(module, resolve):
-    """The StreamField data for a module's body segments."""
+def module_body(module, resolve, images=None):
+    """The StreamField data for a module's body segments.
+
+    `images` maps a figure's file name to the id of its Wagtail image.
+    """
     blocks = []
     for n, segment in enumerate(module.segments):
+        if isinstance(segment, FigureSegment):
+            image = {"image": images[segment.file], "decorative": False, "alt_text": segment.alt}
+            value = {"image": image, "caption": segment.caption}
+            blocks.append({"type": "figure", "value": value, "id": _block_id(module.slug, n)})
+            continue
         html = markdown_to_rich_text(segment.markdown, resolve)
         if isinstance(segment, CalloutSegment):
             value = {"kind": segment.kind, "title": segment.title, "body": html}
@@ -81,6 +91,62 @@ def get_or_create_catalog(home):
         home.add_child(instance=catalog)
         catalog.save_revision().publish()
     return catalog
+
+
+def image_title(course_slug, file):
+    """The title that ties a Wagtail image to its source file: where it lives in content/."""
+    return f"{course_slug}/{DIAGRAMS_FOLDER}/{file}"
+
+
+def _course_collection(source):
+    """The image collection named after the course, created under the root if missing."""
+    root = Collection.get_first_root_node()
+    collection = root.get_children().filter(name=source.title).first()
+    return collection or root.add_child(name=source.title)
+
+
+def _import_figures(source, user):
+    """Create or update the course's diagram images; return {file name: image id}.
+
+    An image is found by its title (see `image_title`), wherever it has been moved; its file
+    is replaced only when the SVG's bytes changed, so an unchanged source changes nothing.
+    """
+    Image = get_image_model()
+    figures = {figure.file: figure for module in source.modules for figure in module.figures}
+    titles = {file: image_title(source.slug, file) for file in figures}
+    found = {}
+    for image in Image.objects.filter(title__in=titles.values()).order_by("-id"):
+        found[image.title] = image  # the oldest wins if an editor made a copy
+    collection = None
+    ids = {}
+    for file, figure in figures.items():
+        image = found.get(titles[file])
+        if image is None:
+            collection = collection or _course_collection(source)
+            image = Image(
+                title=titles[file],
+                collection=collection,
+                description=figure.alt,
+                uploaded_by_user=user,
+            )
+        elif image.file_hash == figure.sha1 and image.file.storage.exists(image.file.name):
+            ids[file] = image.id
+            continue
+        old_file = image.file.name if image.pk else None
+        image.file = ContentFile(figure.data, name=file)
+        image._set_image_file_metadata()
+        if old_file:
+            image.description = figure.alt
+        image.save()
+        if old_file:
+            # As Wagtail's own image form does when a file is replaced: renditions go, and the
+            # old file too, once the new one is committed.
+            image.renditions.all().delete()
+            if old_file != image.file.name:
+                storage = image.file.storage
+                transaction.on_commit(lambda name=old_file, storage=storage: storage.delete(name))
+        ids[file] = image.id
+    return ids
 
 
 def _publish(page, user):
@@ -155,11 +221,16 @@ def import_course(source: CourseSource, catalog, user=None):
             existing[module.slug] = page
             created.add(module.slug)
     ids = {slug: page.id for slug, page in existing.items()}
+    images = _import_figures(source, user)
     principles = {p.slug: p for p in Principle.objects.all()}
     for module in source.modules:
         page = existing[module.slug]
         linked = {slug: ids[slug] for slug in [*module.related, *module.linked_slugs]}
-        digest = source_digest(module.digest, linked)
+        figures = {figure.file: images[figure.file] for figure in module.figures}
+        parts = [module.digest, linked]
+        if figures:
+            parts.append(figures)  # a module without figures keeps the digest it had
+        digest = source_digest(*parts)
         if page.source_digest == digest:
             report.unchanged.append(page.url_path)
             continue
@@ -167,7 +238,7 @@ def import_course(source: CourseSource, catalog, user=None):
         page.summary = module.summary
         page.estimated_minutes = module.estimated_minutes
         page.objectives = _objectives(module.objectives, module.slug)
-        page.body = module_body(module, ids.__getitem__)
+        page.body = module_body(module, ids.__getitem__, images)
         page.principles.set([principles[slug] for slug in module.principles])
         page.related_links = [ModuleRelatedLink(related_id=ids[slug]) for slug in module.related]
         page.source_digest = digest

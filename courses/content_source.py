@@ -11,6 +11,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import yaml
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError
+from defusedxml.ElementTree import fromstring as parse_xml
 
 CALLOUT_KINDS = ("key-point", "clinical-note", "contraindication")
 QUESTION_KINDS = ("single", "multiple", "true_false")
@@ -35,6 +38,17 @@ _MODULE_LINK = re.compile(r"\]\(module:([^)\s]*)\)")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _MODULE_FILE = re.compile(r"^(\d{2})-([a-z0-9-]+)\.md$")
 
+# Figures: `::: figure <file>.svg` blocks in a module body, the file in the course's diagrams/.
+FIGURE_KIND = "figure"
+DIAGRAMS_FOLDER = "diagrams"
+_FIGURE_FILE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.svg$")
+_ALT_FILLER = re.compile(
+    r"^(?:an?\s+)?(?:diagram|image|picture|graphic|figure)\s+(?:of|showing)\b", re.I
+)
+MAX_ALT_LENGTH = 255  # Wagtail's image description field, which carries the default alt text
+MAX_CAPTION_LENGTH = 300  # FigureBlock's caption
+MAX_SVG_BYTES = 100_000
+
 
 class ContentSourceError(ValueError):
     """A content source file is missing, malformed or inconsistent."""
@@ -50,6 +64,26 @@ class CalloutSegment:
     kind: str
     title: str
     markdown: str
+
+
+@dataclass(frozen=True)
+class FigureSegment:
+    """A diagram placed in the body: an SVG file from the course's diagrams/ folder."""
+
+    file: str
+    alt: str
+    caption: str
+    data: bytes = field(repr=False)
+
+    @property
+    def markdown(self):
+        """The figure's reading text (its caption), as word counts and link checks see it."""
+        return self.caption
+
+    @property
+    def sha1(self):
+        """The file's SHA-1, as Wagtail keeps it in `file_hash`."""
+        return hashlib.sha1(self.data, usedforsecurity=False).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -88,6 +122,10 @@ class ModuleSource:
         for segment in self.segments:
             slugs.extend(_MODULE_LINK.findall(segment.markdown))
         return slugs
+
+    @property
+    def figures(self):
+        return [segment for segment in self.segments if isinstance(segment, FigureSegment)]
 
     @property
     def digest(self):
@@ -155,8 +193,154 @@ def _str_list(path, data, key, *, required=True):
     return [item.strip() for item in value]
 
 
-def split_body(path, body):
-    """Split a module body into text and callout segments."""
+# Where an SVG could run code, embed another document or fetch a file: scripts, foreign
+# content, linked images, links, and animation elements (which can rewrite an attribute such
+# as href after it was checked). <style> too: diagrams use presentation attributes.
+SVG_NS = "http://www.w3.org/2000/svg"
+_SVG_ATTRIBUTE_NAMESPACES = (
+    "",
+    "http://www.w3.org/1999/xlink",
+    "http://www.w3.org/XML/1998/namespace",
+)
+SVG_FORBIDDEN_ELEMENTS = frozenset(
+    {
+        "a",
+        "animate",
+        "animateMotion",
+        "animateTransform",
+        "audio",
+        "canvas",
+        "discard",
+        "embed",
+        "feImage",
+        "foreignObject",
+        "handler",
+        "iframe",
+        "image",
+        "listener",
+        "object",
+        "script",
+        "set",
+        "style",
+        "video",
+    }
+)
+_SVG_LENGTH = re.compile(r"^\d+(?:\.\d+)?(?:px)?$")
+_SVG_VIEWBOX = re.compile(r"^-?\d+(?:\.\d+)?(?:[\s,]+-?\d+(?:\.\d+)?){3}$")
+_EXTERNAL_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
+_PROCESSING_INSTRUCTION = re.compile(rb"<\?(?!xml[\s?])")
+
+
+def _split_name(name):
+    """('namespace', 'local') from ElementTree's '{namespace}local'."""
+    if name.startswith("{"):
+        namespace, _, local = name[1:].partition("}")
+        return namespace, local
+    return "", name
+
+
+def svg_problem(data):
+    """What makes an SVG unfit to serve as a course diagram, or None when it is fine.
+
+    Diagrams are served from our own domain, where an SVG opened on its own runs like a page,
+    so anything that could run code or fetch from elsewhere is refused, not cleaned.
+    """
+    if len(data) > MAX_SVG_BYTES:
+        return f"is {len(data):,} bytes; a hand-written diagram stays under {MAX_SVG_BYTES:,}"
+    if _PROCESSING_INSTRUCTION.search(data):
+        return (
+            "has a processing instruction such as <?xml-stylesheet?>; only <?xml ...?> is allowed"
+        )
+    try:
+        root = parse_xml(data, forbid_dtd=True)
+    except DefusedXmlException:
+        return "has a DOCTYPE or entity declaration, which diagrams must not have"
+    except ParseError as exc:
+        return f"is not well-formed XML ({exc})"
+    if root.tag != f"{{{SVG_NS}}}svg":
+        return f"must have an <svg> root element in the SVG namespace ({SVG_NS})"
+    if not _SVG_VIEWBOX.match(root.get("viewBox", "").strip()):
+        return "needs a viewBox attribute of four numbers on <svg>"
+    for name in ("width", "height"):
+        if not _SVG_LENGTH.match(root.get(name, "").strip()):
+            return f"needs a {name} attribute in pixels on <svg>"
+    if root.get("role") != "img":
+        return 'needs role="img" on <svg>'
+    for name in ("title", "desc"):
+        child = root.find(f"{{{SVG_NS}}}{name}")
+        if child is None or not "".join(child.itertext()).strip():
+            return f"needs a non-empty <{name}> inside <svg>"
+    for element in root.iter():
+        namespace, tag = _split_name(element.tag)
+        if namespace != SVG_NS:
+            return f"has an element outside the SVG namespace: <{tag}>"
+        if tag in SVG_FORBIDDEN_ELEMENTS:
+            return f"has a <{tag}> element, which diagrams must not have"
+        for key, value in element.attrib.items():
+            attr_namespace, attr = _split_name(key)
+            if attr_namespace not in _SVG_ATTRIBUTE_NAMESPACES:
+                return f"has an attribute in a foreign namespace on <{tag}>: {attr}"
+            if attr.lower().startswith("on"):
+                return f"has an event-handler attribute on <{tag}>: {attr}"
+            if attr == "href" and not value.strip().startswith("#"):
+                return f'has a reference to another file on <{tag}>: {attr}="{value}"'
+            if _EXTERNAL_URL.search(value) or "@import" in value.lower():
+                return f'has a reference to another file on <{tag}>: {attr}="{value}"'
+            if "javascript:" in value.lower().replace(" ", ""):
+                return f"has a javascript: URL on <{tag}>"
+    return None
+
+
+def _figure(path, number, file, lines, diagrams):
+    """A figure block's segment, its YAML body and its SVG file checked."""
+    where = f"body line {number}: figure '{file}'"
+    if not _FIGURE_FILE.match(file):
+        _fail(
+            path,
+            f"body line {number}: a figure names an SVG file in {DIAGRAMS_FOLDER}/, "
+            f"lowercase-hyphenated, e.g. '::: figure ischemia.svg' (got '{file}')",
+        )
+    try:
+        meta = yaml.safe_load("\n".join(lines))
+    except yaml.YAMLError as exc:
+        _fail(path, f"{where} is not valid YAML ({exc.__class__.__name__}: {exc})")
+    if not isinstance(meta, dict):
+        _fail(path, f"{where} needs 'alt' and 'caption' lines")
+    stray = sorted(str(key) for key in set(meta) - {"alt", "caption"})
+    if stray:
+        _fail(path, f"{where}: unexpected key(s) {', '.join(stray)} (only alt and caption)")
+    values = {}
+    for key, label, limit in (
+        ("alt", "alt text", MAX_ALT_LENGTH),
+        ("caption", "caption", MAX_CAPTION_LENGTH),
+    ):
+        value = meta.get(key)
+        if not isinstance(value, str) or not value.strip():
+            _fail(path, f"{where} has no {label} (add '{key}: ...')")
+        value = " ".join(value.split())
+        if len(value) > limit:
+            _fail(path, f"{where}: the {label} is {len(value)} characters, at most {limit}")
+        values[key] = value
+    if _ALT_FILLER.match(values["alt"]):
+        _fail(path, f"{where}: alt text says what the diagram shows, not 'Diagram of ...'")
+    svg = Path(diagrams) / file
+    if not svg.is_file():
+        _fail(path, f"{where}: the file {svg} is missing")
+    data = svg.read_bytes()
+    problem = svg_problem(data)
+    if problem:
+        _fail(path, f"{where}: {svg} {problem}")
+    return FigureSegment(file=file, alt=values["alt"], caption=values["caption"], data=data)
+
+
+def split_body(path, body, diagrams=None):
+    """Split a module body into text, callout and figure segments.
+
+    Figure files are looked up in `diagrams` (by default the course's diagrams/ folder, next
+    to modules/).
+    """
+    if diagrams is None:
+        diagrams = Path(path).parent.parent / DIAGRAMS_FOLDER
     segments = []
     text_lines = []
     callout = None
@@ -165,20 +349,28 @@ def split_body(path, body):
             opened = _CALLOUT_OPEN.match(line)
             if opened:
                 kind = opened.group(1)
-                if kind not in CALLOUT_KINDS:
+                if kind not in (*CALLOUT_KINDS, FIGURE_KIND):
                     _fail(path, f"body line {number}: unknown callout kind '{kind}'")
                 if "".join(text_lines).strip():
                     segments.append(TextSegment("\n".join(text_lines).strip()))
                 text_lines = []
-                callout = (kind, (opened.group(2) or "").strip(), [])
+                callout = (kind, (opened.group(2) or "").strip(), [], number)
             else:
                 text_lines.append(line)
         elif _CALLOUT_CLOSE.match(line):
-            kind, title, lines = callout
-            if not "".join(lines).strip():
+            kind, title, lines, start = callout
+            if kind == FIGURE_KIND:
+                segments.append(_figure(path, start, title, lines, diagrams))
+            elif not "".join(lines).strip():
                 _fail(path, f"body line {number}: the '{kind}' callout is empty")
-            segments.append(CalloutSegment(kind, title, "\n".join(lines).strip()))
+            else:
+                segments.append(CalloutSegment(kind, title, "\n".join(lines).strip()))
             callout = None
+        elif _CALLOUT_OPEN.match(line):
+            _fail(
+                path,
+                f"body line {number}: a '{callout[0]}' block is still open (close it with ':::')",
+            )
         else:
             callout[2].append(line)
     if callout is not None:
