@@ -15,6 +15,8 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from .signals import editorial_roles_ensured
+
 INSTRUCTORS = "Instructors"
 REVIEWERS = "Reviewers"
 COURSE_WORKFLOW = "Course review"
@@ -78,4 +80,5 @@ def ensure_editorial_roles(catalog):
     task.groups.add(reviewers)
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=catalog, defaults={"workflow": workflow})
+    editorial_roles_ensured.send(sender=Group, instructors=instructors, reviewers=reviewers)
     return instructors, reviewers, workflow

@@ -8,3 +8,8 @@ module_completed = Signal()
 # import what they own from the same source (the quiz app: questions).
 # Arguments: source (content_source.CourseSource), course (CoursePage).
 course_imported = Signal()
+
+# Sent after ensure_editorial_roles has set up the editorial groups, so higher apps can grant
+# the permissions over what they own (the quiz app: quiz authoring).
+# Arguments: instructors, reviewers (Groups).
+editorial_roles_ensured = Signal()

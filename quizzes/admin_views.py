@@ -13,15 +13,21 @@ from .reports import course_roster, evaluation_summary
 from .statistics import quiz_statistics
 
 
-def can_see_reports(user):
-    """Administrators, reviewers and instructors see learner reports; nobody else."""
+def can_see_quiz_statistics(user):
+    """Quiz statistics hold no learner's identity; they are part of quiz authoring, so
+    administrators, reviewers and instructors see them."""
     return user.is_active and (
         user.is_superuser or user.groups.filter(name__in=[INSTRUCTORS, REVIEWERS]).exists()
     )
 
 
-def _guard(request):
-    if not can_see_reports(request.user):
+def can_see_rosters(user):
+    """Course rosters name learners with their licence numbers: administrators only."""
+    return user.is_active and user.is_superuser
+
+
+def _guard(request, rule=can_see_quiz_statistics):
+    if not rule(request.user):
         raise PermissionDenied
 
 
@@ -49,13 +55,13 @@ def quiz_report(request, quiz_id):
 
 
 def course_list(request):
-    _guard(request)
+    _guard(request, can_see_rosters)
     courses = CoursePage.objects.defer_streamfields().order_by("title")
     return render(request, "quizzes/admin/course_list.html", {"courses": courses})
 
 
 def course_report(request, course_id):
-    _guard(request)
+    _guard(request, can_see_rosters)
     course = get_object_or_404(CoursePage.objects.defer_streamfields(), pk=course_id)
     roster = course_roster(course)
     if request.GET.get("format") == "csv":

@@ -1,8 +1,9 @@
 """Signal receivers: the quiz app reacts to what the courses app announces."""
 
+from django.contrib.auth.models import Permission
 from django.dispatch import receiver
 
-from courses.signals import course_imported, module_completed
+from courses.signals import course_imported, editorial_roles_ensured, module_completed
 
 from .completion import record_completion_if_complete
 from .content_import import import_quizzes
@@ -22,3 +23,17 @@ def check_course_after_quiz(sender, attempt, **kwargs):
 @receiver(course_imported)
 def import_course_quizzes(sender, source, course, **kwargs):
     import_quizzes(source, course)
+
+
+# Quiz authoring for the editorial groups: add, change and view quizzes (their questions and
+# choices are edited inline). Deleting stays with administrators, since attempts refer to them.
+QUIZ_AUTHORING_PERMISSIONS = ("add_quiz", "change_quiz", "view_quiz")
+
+
+@receiver(editorial_roles_ensured)
+def grant_quiz_authoring(sender, instructors, reviewers, **kwargs):
+    permissions = Permission.objects.filter(
+        content_type__app_label="quizzes", codename__in=QUIZ_AUTHORING_PERMISSIONS
+    )
+    for group in (instructors, reviewers):
+        group.permissions.add(*permissions)

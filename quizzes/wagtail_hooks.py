@@ -96,15 +96,29 @@ def report_urls():
 
 
 class ReportMenuItem(MenuItem):
+    def __init__(self, *args, rule, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rule = rule
+
     def is_shown(self, request):
-        return admin_views.can_see_reports(request.user)
+        return self.rule(request.user)
 
 
 @hooks.register("register_reports_menu_item")
 def quiz_reports_menu_item():
-    return ReportMenuItem("Quiz statistics", reverse("quiz_reports"), icon_name="tasks")
+    return ReportMenuItem(
+        "Quiz statistics",
+        reverse("quiz_reports"),
+        icon_name="tasks",
+        rule=admin_views.can_see_quiz_statistics,
+    )
 
 
 @hooks.register("register_reports_menu_item")
 def course_reports_menu_item():
-    return ReportMenuItem("Course rosters", reverse("course_reports"), icon_name="group")
+    return ReportMenuItem(
+        "Course rosters",
+        reverse("course_reports"),
+        icon_name="group",
+        rule=admin_views.can_see_rosters,
+    )
