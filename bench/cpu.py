@@ -82,4 +82,39 @@ def usage(before, after, server_pid, client_pid=None, extra_client_seconds=0.0):
     result["other"] = round(max(0.0, busy - measured) / wall, 2)
     result["machine_busy"] = round(busy / wall, 2)
     result["cores"] = cores
+    result["seconds"] = round(wall, 2)
     return result
+
+
+def cost_ms(usage_result, requests):
+    """Server-side CPU per request in ms: gunicorn, PostgreSQL and Redis together."""
+    if not requests:
+        return None
+    seconds = usage_result["seconds"]
+    cores = usage_result["server"] + usage_result["postgres"] + usage_result["redis"]
+    return round(cores * seconds / requests * 1000, 3)
+
+
+def background_load(seconds=3.0):
+    """Cores busy on the machine over a few seconds, before the bench starts anything."""
+    import time
+
+    before = _machine_busy()
+    time.sleep(seconds)
+    after = _machine_busy()
+    cores = os.cpu_count() or 1
+    return round((after[0] - before[0]) / ((after[1] - before[1]) / cores), 2)
+
+
+def measured(server_pid, function):
+    """Run function() and add the CPU use of each process group to its result."""
+    before = snapshot()
+    result = function()
+    after = snapshot()
+    extra = result.pop("wrk_cpu_seconds", 0.0)
+    result["cpu"] = usage(before, after, server_pid, os.getpid(), extra)
+    return result
+
+
+def mean_usage(usages):
+    return {key: round(sum(u[key] for u in usages) / len(usages), 2) for key in usages[0]}

@@ -58,38 +58,79 @@ def _cores(row):
 
 
 def endpoint_table(result):
+    rows = [
+        [
+            row["label"],
+            row["client"],
+            _fmt(row["rps"]),
+            _fmt(row["p50_ms"]),
+            _fmt(row["p95_ms"]),
+            _fmt(row.get("ratio"), 3),
+            _fmt(row["errors"]),
+            _verdict(row),
+        ]
+        for row in result["endpoints"]
+    ]
+    return table(
+        rows,
+        ["endpoint", "client", "req/s", "p50 ms", "p95 ms", "ratio", "errors", "DESIGN 6 target"],
+        "llrrrrrl",
+    )
+
+
+def cpu_table(result):
+    """Where the CPU went in each run, and the ratio the CPU cost alone would give."""
+    rows = [
+        [
+            row["label"],
+            _fmt(row.get("server_cpu_ms"), 2),
+            _fmt(row.get("cpu_ratio"), 3),
+            *_cores(row),
+        ]
+        for row in result["endpoints"]
+    ]
+    return table(
+        rows,
+        [
+            "endpoint",
+            "CPU ms/req",
+            "CPU ratio",
+            "cores: server",
+            "load-gen",
+            "postgres",
+            "others",
+        ],
+    )
+
+
+def database_table(result):
     rows = []
     for row in result["endpoints"]:
+        db = row.get("database")
+        if not db:
+            continue
+        tables = ", ".join(f"{name} {rows:,.0f}" for name, rows in db["seq_rows_by_table"].items())
         rows.append(
             [
                 row["label"],
-                row["client"],
-                _fmt(row["rps"]),
-                _fmt(row["p50_ms"]),
-                _fmt(row["p95_ms"]),
-                _fmt(row.get("ratio"), 3),
-                _fmt(row["errors"]),
-                *_cores(row),
-                _verdict(row),
+                _fmt(db["seq_scans"], 2),
+                _fmt(db["index_scans"], 2),
+                _fmt(db["seq_rows_read"]),
+                _fmt(db["rows_written"], 2),
+                tables,
             ]
         )
     return table(
         rows,
         [
             "endpoint",
-            "client",
-            "req/s",
-            "p50 ms",
-            "p95 ms",
-            "ratio",
-            "errors",
-            "cores: server",
-            "load-gen",
-            "postgres",
-            "others",
-            "target (DESIGN 6)",
+            "seq scans",
+            "index scans",
+            "seq rows read",
+            "rows written",
+            "seq rows by table",
         ],
-        "llrrrrrrrrrl",
+        "lrrrrl",
     )
 
 

@@ -24,29 +24,42 @@ during the run are removed at the end, so repeated runs measure the same data.
 
 import argparse
 import json
-import math
 import os
 import platform
-import random
 import secrets
 import signal
-import socket
 import string
 import subprocess
 import sys
-import threading
-import time
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-from bench import client, cpu, wrk
-from bench.report import RESULTS_DIR, compare, endpoint_table, exam_table, latest_results
+from bench import client, pgstats, wrk
+from bench.cpu import background_load, cost_ms, mean_usage, measured
+from bench.report import (
+    RESULTS_DIR,
+    compare,
+    cpu_table,
+    database_table,
+    endpoint_table,
+    exam_table,
+    latest_results,
+)
+from bench.scenarios import exam_day, quiz_runs
+from bench.server import (
+    BASE_DIR,
+    DEFAULT_REDIS_URL,
+    Server,
+    Sessions,
+    database_url,
+    ensure_database,
+    log,
+    prepare_database,
+    server_environment,
+    setup_django,
+)
 from bench.sizes import SIZES
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/nmt_bench_{size}?conn_max_age=600"
-DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 SAMPLE_LEARNERS = 40
 SAMPLE_CODES = 1000
 BULK_CODES = 1000
@@ -57,209 +70,6 @@ TARGETS = {  # DESIGN.md section 6: throughput as a ratio to the bare view
     "module_user": 0.1,
     "api_get": 0.3,
 }
-
-
-def log(message=""):
-    print(message, flush=True)
-
-
-# -- database --------------------------------------------------------------------------------
-
-
-def database_url(size_name):
-    url = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL.format(size=size_name)
-    name = urlsplit(url).path.lstrip("/")
-    if not name.startswith("nmt_bench"):
-        sys.exit(
-            f"Refusing database {name!r}: the bench database's name must start with nmt_bench."
-        )
-    return url
-
-
-def _libpq(url, database=None):
-    """The URL for psycopg: no Django options, optionally another database."""
-    parts = urlsplit(url)
-    path = f"/{database}" if database else parts.path
-    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
-
-
-def ensure_database(url, recreate=False):
-    import psycopg
-    from psycopg import sql
-
-    name = urlsplit(url).path.lstrip("/")
-    with psycopg.connect(_libpq(url, "postgres"), autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        exists = exists.fetchone() is not None
-        if exists and recreate:
-            log(f"dropping database {name}")
-            connection.execute(
-                sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-            exists = False
-        if not exists:
-            log(f"creating database {name}")
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def server_environment(url, redis_url):
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        DATABASE_URL=url,
-        REDIS_URL=redis_url,
-        DEBUG="false",
-        HTTPS="false",
-        PYTHONPATH=str(BASE_DIR),
-    )
-    return env
-
-
-def setup_django(env):
-    os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL")})
-    os.environ["DEBUG"] = "false"
-    os.environ["HTTPS"] = "false"
-    import django
-
-    django.setup()
-
-
-def prepare_database(size, url):
-    from django.core.management import call_command
-    from django.db import connection, connections
-
-    from bench.seed import ensure_seeded
-
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0, interactive=False)
-    try:
-        counts, seeded = ensure_seeded(size, log=log)
-    except RuntimeError as problem:
-        log(f"{problem} Recreating it.")
-        connections.close_all()
-        ensure_database(url, recreate=True)
-        call_command("migrate", verbosity=0, interactive=False)
-        counts, seeded = ensure_seeded(size, log=log)
-    if seeded:
-        log("  VACUUM ANALYZE")
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-    seconds = time.perf_counter() - started
-    log(
-        f"database ready in {seconds:.0f} s ({'seeded now' if seeded else 'already seeded'}): "
-        + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in counts.items())
-    )
-    return counts, seeded, seconds
-
-
-# -- the server ------------------------------------------------------------------------------
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """gunicorn serving cms.wsgi with the bench settings, in its own process group."""
-
-    def __init__(self, env, workers, log_path):
-        self.env = env
-        self.workers = workers
-        self.log_path = log_path
-        self.process = None
-        self.port = None
-
-    def start(self):
-        self.port = free_port()
-        gunicorn = Path(sys.executable).parent / "gunicorn"
-        command = [
-            str(gunicorn),
-            "cms.wsgi:application",
-            "--workers",
-            str(self.workers),
-            "--worker-class",
-            "sync",
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--timeout",
-            "120",
-            "--log-level",
-            "warning",
-            "--chdir",
-            str(BASE_DIR),
-        ]
-        self.log_file = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(  # noqa: S603 - our own command line
-            command,
-            env=self.env,
-            stdout=self.log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited; see {self.log_path}")
-            if client.request(self.port, "GET", "/bench/ok", timeout=5).status == 200:
-                return
-            time.sleep(0.3)
-        raise RuntimeError(f"gunicorn did not answer within 60 s; see {self.log_path}")
-
-    def stop(self):
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        self.log_file.close()
-        self.process = None
-
-
-# -- sessions and request sets ---------------------------------------------------------------
-
-
-class Sessions:
-    """Signed-in sessions made through Django's session engine, as `login()` leaves them."""
-
-    def __init__(self):
-        self.keys = []
-
-    def cookie(self, user):
-        from importlib import import_module
-
-        from django.conf import settings
-        from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-
-        from accounts.sessions import LAST_SEEN_AT, SIGNED_IN_AT
-
-        store = import_module(settings.SESSION_ENGINE).SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store[SIGNED_IN_AT] = store[LAST_SEEN_AT] = int(time.time())
-        store.create()
-        self.keys.append(store.session_key)
-        token = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
-        cookie = (
-            f"{settings.SESSION_COOKIE_NAME}={store.session_key}; "
-            f"{settings.CSRF_COOKIE_NAME}={token}"
-        )
-        return cookie, token
-
-    def delete_all(self):
-        from importlib import import_module
-
-        from django.conf import settings
-
-        engine = import_module(settings.SESSION_ENGINE)
-        for key in self.keys:
-            engine.SessionStore(session_key=key).delete()
 
 
 def bench_courses(size):
@@ -387,25 +197,12 @@ def check_login_form(port):
 # -- measuring -------------------------------------------------------------------------------
 
 
-def measured(server_pid, function):
-    """Run function() and add the CPU use of each process group to its result."""
-    before = cpu.snapshot()
-    result = function()
-    after = cpu.snapshot()
-    extra = result.pop("wrk_cpu_seconds", 0.0)
-    result["cpu"] = cpu.usage(before, after, server_pid, os.getpid(), extra)
-    return result
-
-
-def mean_usage(usages):
-    return {key: round(sum(u[key] for u in usages) / len(usages), 2) for key in usages[0]}
-
-
 def wrk_runs(server, endpoint_list, seconds, connections):
     """Each endpoint between two runs of the bare view; ratios to their mean."""
     log(f"warm-up: 1 s of wrk per endpoint ({len(endpoint_list)} endpoints)")
     for _name, _label, requests, _marker in endpoint_list:
         wrk.run(server.port, requests, 1, connections)
+    pgstats.settle()  # the warm-up's database counters are reported before the first run
     bare_name, bare_label, bare_requests, _ = endpoint_list[0]
     rows = []
     bare_runs = []
@@ -415,18 +212,23 @@ def wrk_runs(server, endpoint_list, seconds, connections):
             server.process.pid,
             lambda: wrk.run(server.port, bare_requests, seconds, connections),
         )
+        result["server_cpu_ms"] = cost_ms(result["cpu"], result["requests"])
         bare_runs.append(result)
         log(f"  {bare_label:<38} {result['rps']:>9,.1f} req/s  p95 {result['p95_ms']:>7.1f} ms")
         return result
 
     previous = bare()
     for name, label, requests, _marker in endpoint_list[1:]:
+        db_before = pgstats.snapshot()
         result = measured(
             server.process.pid, lambda r=requests: wrk.run(server.port, r, seconds, connections)
         )
+        result["server_cpu_ms"] = cost_ms(result["cpu"], result["requests"])
         log(f"  {label:<38} {result['rps']:>9,.1f} req/s  p95 {result['p95_ms']:>7.1f} ms")
-        following = bare()
+        following = bare()  # touches no table: the page's database counters arrive meanwhile
+        database = pgstats.per_request(db_before, pgstats.snapshot(), result["requests"])
         baseline = (previous["rps"] + following["rps"]) / 2
+        bare_cost = (previous["server_cpu_ms"] + following["server_cpu_ms"]) / 2
         rows.append(
             {
                 "name": name,
@@ -435,7 +237,9 @@ def wrk_runs(server, endpoint_list, seconds, connections):
                 **result,
                 "bare_rps": round(baseline, 1),
                 "ratio": round(result["rps"] / baseline, 3),
+                "cpu_ratio": round(bare_cost / result["server_cpu_ms"], 3),
                 "target_ratio": TARGETS.get(name),
+                "database": database,
             }
         )
         previous = following
@@ -449,249 +253,14 @@ def wrk_runs(server, endpoint_list, seconds, connections):
         "p95_ms": round(sum(r["p95_ms"] for r in bare_runs) / len(bare_runs), 1),
         "errors": sum(r["errors"] for r in bare_runs),
         "ratio": 1.0,
+        "cpu_ratio": 1.0,
+        "server_cpu_ms": round(sum(r["server_cpu_ms"] for r in bare_runs) / len(bare_runs), 3),
         "runs": bare_runs,
         "rps_min": min(bare_rps),
         "rps_max": max(bare_rps),
         "cpu": mean_usage([r["cpu"] for r in bare_runs]),
     }
     return [bare_row, *rows]
-
-
-def quiz_answer_keys(quizzes):
-    """{quiz id: (right fields, wrong fields)} for module quizzes (every question served)."""
-    keys = {}
-    for quiz in quizzes:
-        right, wrong = [], []
-        for question in quiz.questions.all():
-            choices = list(question.choices.all())
-            right += [(f"q-{question.id}", str(c.id)) for c in choices if c.is_correct]
-            wrong += [(f"q-{question.id}", str(c.id)) for c in choices if not c.is_correct][:1]
-        keys[quiz.id] = (right, wrong)
-    return keys
-
-
-def quiz_runs(server, course, sessions, seconds, threads, run_id):
-    """Quiz start and submit, closed loop, Python client, fresh learners."""
-    from bench.seed import run_learners
-    from quizzes.models import Quiz
-
-    quizzes = list(
-        Quiz.objects.filter(module__course_page_id=course.id)
-        .prefetch_related("questions__choices")
-        .order_by("module__path")
-    )
-    keys = quiz_answer_keys(quizzes)
-    learners = run_learners(f"{run_id}-quiz", threads * max(4, math.ceil(seconds * 1.5)), course)
-    rng = random.Random(7)  # noqa: S311
-    plans = [[] for _ in range(threads)]
-    for n, learner in enumerate(learners):
-        cookie, token = sessions.cookie(learner)
-        for quiz in quizzes:
-            if rng.random() < 0.3:  # a failed try first, then a pass
-                plans[n % threads].append((cookie, token, quiz.id, keys[quiz.id][1]))
-            plans[n % threads].append((cookie, token, quiz.id, keys[quiz.id][0]))
-    recorder = client.Recorder()
-    exhausted = []
-
-    def work(n, deadline):
-        tasks = plans[n]
-        while time.perf_counter() < deadline:
-            if not tasks:
-                exhausted.append(n)
-                return
-            cookie, token, quiz_id, fields = tasks.pop(0)
-            start = client.form_post(server.port, f"/quizzes/{quiz_id}/start/", cookie, token, [])
-            match = client.ATTEMPT_LOCATION.search(start.location)
-            recorder.record("quiz start", start, start.status == 302 and bool(match))
-            if not match:
-                continue
-            path = f"/quizzes/attempts/{match.group(1)}/"
-            submit = client.form_post(server.port, path, cookie, token, [*fields, ("submit", "1")])
-            ok = submit.status == 302 and bool(client.RESULT_LOCATION.search(submit.location))
-            recorder.record("quiz submit", submit, ok)
-
-    pid = server.process.pid
-    log(f"python client: bare view and quiz start/submit, {threads} threads, {seconds} s each")
-    bare_before = measured(pid, lambda: client.bare_loop(server.port, threads, seconds))
-    log(f"  bare view (python client)              {bare_before['rps']:>9,.1f} req/s")
-    result = measured(
-        pid,
-        lambda: {
-            "elapsed": client.closed_loop(threads, seconds, work),
-        },
-    )
-    elapsed = result["elapsed"]
-    bare_after = measured(pid, lambda: client.bare_loop(server.port, threads, seconds))
-    log(f"  bare view (python client)              {bare_after['rps']:>9,.1f} req/s")
-    baseline = (bare_before["rps"] + bare_after["rps"]) / 2
-    start = recorder.summary("quiz start", elapsed)
-    submit = recorder.summary("quiz submit", elapsed)
-    both = start["rps"] + submit["rps"]
-    log(f"  quiz start + submit                    {both:>9,.1f} req/s")
-    common = {"client": "python", "cpu": result["cpu"], "bare_rps": round(baseline, 1)}
-    rows = [
-        {
-            "name": "bare_python",
-            "label": 'bare view "ok" (python client)',
-            "client": "python",
-            "rps": round(baseline, 1),
-            "p50_ms": bare_before["p50_ms"],
-            "p95_ms": bare_before["p95_ms"],
-            "errors": bare_before["errors"] + bare_after["errors"],
-            "ratio": 1.0,
-            "cpu": bare_before["cpu"],
-        },
-        {
-            "name": "quiz_start",
-            "label": "quiz start (POST, new attempt)",
-            **common,
-            **start,
-            "ratio": round(both / baseline, 3),
-        },
-        {
-            "name": "quiz_submit",
-            "label": "quiz submit (POST, scored)",
-            **common,
-            **submit,
-            "ratio": round(both / baseline, 3),
-        },
-    ]
-    if exhausted:
-        rows[1]["note"] = f"{len(exhausted)} threads ran out of quizzes before the end"
-    return rows, recorder.error_samples
-
-
-def exam_day(server, course, sessions, learners_count, window, think, run_id):
-    """DESIGN.md section 6: learners start the same quiz within `window` s, then submit."""
-    from django.db.models import Count
-
-    from bench.seed import run_learners
-    from quizzes.models import Attempt, Quiz
-
-    exam = Quiz.objects.get(course=course)
-    key = {
-        str(q.id): sorted(str(c.id) for c in q.choices.all() if c.is_correct)
-        for q in exam.questions.prefetch_related("choices")
-    }
-    learners = run_learners(f"{run_id}-exam", learners_count, course)
-    cookies = [sessions.cookie(learner) for learner in learners]
-    recorder = client.Recorder()
-    problems = []
-    starts = []
-    lock = threading.Lock()
-    rng = random.Random(11)  # noqa: S311
-    slots = [n * window / learners_count + rng.uniform(0, window / learners_count) for n in
-             range(learners_count)]  # fmt: skip
-    thinks = [rng.uniform(*think) for _ in range(learners_count)]
-
-    def twice(function):
-        """Two identical requests at once (a double click)."""
-        results = [None, None]
-
-        def one(i):
-            results[i] = function()
-
-        pair = [threading.Thread(target=one, args=(i,)) for i in range(2)]
-        for t in pair:
-            t.start()
-        for t in pair:
-            t.join()
-        return results
-
-    t0 = time.perf_counter() + 1.0
-
-    def learner(n):
-        cookie, token = cookies[n]
-        time.sleep(max(0.0, t0 + slots[n] - time.perf_counter()))
-        with lock:
-            starts.append(time.perf_counter() - t0)
-
-        def start():
-            return client.form_post(server.port, f"/quizzes/{exam.id}/start/", cookie, token, [])
-
-        answers = twice(start) if n % 10 == 0 else [start()]
-        ids = set()
-        for response in answers:
-            match = client.ATTEMPT_LOCATION.search(response.location)
-            recorder.record("quiz start", response, response.status == 302 and bool(match))
-            if match:
-                ids.add(match.group(1))
-        if len(ids) != 1:
-            with lock:
-                problems.append(f"learner {n}: start gave attempts {sorted(ids)}")
-            return
-        path = f"/quizzes/attempts/{ids.pop()}/"
-        page = client.request(server.port, "GET", path, {"Cookie": cookie})
-        fields, served = client.quiz_answers(page.body.decode(errors="replace"), key, n % 5 != 0)
-        ok = page.status == 200 and served == (exam.draw_count or len(key))
-        recorder.record("quiz page", page, ok, f"{served} questions")
-        time.sleep(thinks[n])
-
-        def submit():
-            return client.form_post(server.port, path, cookie, token, [*fields, ("submit", "1")])
-
-        for response in twice(submit) if n % 10 == 5 else [submit()]:
-            ok = response.status == 302 and bool(client.RESULT_LOCATION.search(response.location))
-            recorder.record("quiz submit", response, ok)
-        result = client.request(server.port, "GET", f"{path}result/", {"Cookie": cookie})
-        recorder.record("result page", result, result.status == 200)
-
-    log(
-        f"exam day: {learners_count} learners start the final exam of {course.title!r} within "
-        f"{window} s, think {think[0]:g}-{think[1]:g} s, submit; every 10th double-clicks start, "
-        "every 10th (other) double-clicks submit"
-    )
-    threads = [threading.Thread(target=learner, args=(n,)) for n in range(learners_count)]
-
-    def scenario():
-        begun = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        return {"elapsed": round(time.perf_counter() - begun, 1)}
-
-    result = measured(server.process.pid, scenario)
-    attempts = Attempt.objects.filter(quiz=exam, user__in=learners)
-    per_user = list(attempts.values("user_id").annotate(n=Count("id")))
-    duplicates = sum(row["n"] - 1 for row in per_user if row["n"] > 1)
-    figures = {name: recorder.summary(name) for name in recorder.latencies}
-    errors = sum(f["errors"] for f in figures.values()) + len(problems)
-    database = {
-        "attempts": attempts.count(),
-        "learners_with_an_attempt": len(per_user),
-        "duplicate_attempts": duplicates,
-        "not_submitted": attempts.exclude(status=Attempt.SUBMITTED).count(),
-        "passed": attempts.filter(passed=True).count(),
-        "expected_passed": sum(1 for n in range(learners_count) if n % 5 != 0),
-    }
-    start_p95 = figures.get("quiz start", {}).get("p95_ms")
-    submit_p95 = figures.get("quiz submit", {}).get("p95_ms")
-    return {
-        "learners": learners_count,
-        "quiz": exam.title,
-        "questions_per_attempt": exam.draw_count,
-        "window_s": window,
-        "think_s": list(think),
-        "starts_span_s": round(max(starts) - min(starts), 2) if starts else None,
-        "elapsed_s": result["elapsed"],
-        "requests": figures,
-        "errors": errors,
-        "error_samples": (recorder.error_samples + problems)[:20],
-        "database": database,
-        "cpu": result["cpu"],
-        "target_p95_ms": 300,
-        "target_met": bool(
-            errors == 0
-            and duplicates == 0
-            and database["not_submitted"] == 0
-            and database["passed"] == database["expected_passed"]
-            and start_p95 is not None
-            and submit_p95 is not None
-            and start_p95 < 300
-            and submit_p95 < 300
-        ),
-    }
 
 
 # -- the whole run ---------------------------------------------------------------------------
@@ -774,6 +343,7 @@ def main(argv=None):
     parser.add_argument(
         "--reseed", action="store_true", help="drop the bench database and seed it again"
     )
+    parser.add_argument("--seed-only", action="store_true", help="prepare the database, stop")
     parser.add_argument("--skip-load", action="store_true", help="only the exam-day scenario")
     parser.add_argument("--skip-exam", action="store_true", help="no exam-day scenario")
     args = parser.parse_args(argv)
@@ -788,6 +358,8 @@ def main(argv=None):
     ensure_database(url, recreate=args.reseed)
     setup_django(env)
     counts, seeded, seed_seconds = prepare_database(size, url)
+    if args.seed_only:
+        return 0
 
     RESULTS_DIR.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
@@ -816,6 +388,12 @@ def main(argv=None):
             "seed_seconds": round(seed_seconds, 1),
         },
     }
+    busy = background_load()
+    result["machine"]["busy_cores_before_start"] = busy
+    log(f"machine: {busy:.2f} of {os.cpu_count()} cores busy with other work before the start")
+    if busy > 0.3:
+        log("  warning: other work is running; it takes CPU from the server and the load")
+        log("  generator, so throughput is lower and noisier (see the 'others' column)")
     try:
         server.start()
         log(
@@ -851,7 +429,25 @@ def main(argv=None):
     path = RESULTS_DIR / f"{size.name}-{stamp}.json"
     path.write_text(json.dumps(result, indent=2, default=str))
     print_summary(result, path)
-    return 0 if result.get("exam_day", {}).get("target_met", True) else 1
+    return 1 if failures(result) else 0
+
+
+def failures(result):
+    """Wrong answers make the run fail; slow ones are figures to report, not failures."""
+    found = [
+        f"{row['label']}: {row['errors']} errors"
+        for row in result.get("endpoints", [])
+        if row["errors"]
+    ]
+    exam = result.get("exam_day")
+    if exam and (exam["errors"] or exam["database"]["duplicate_attempts"]):
+        found.append(
+            f"exam day: {exam['errors']} errors, "
+            f"{exam['database']['duplicate_attempts']} duplicate attempts"
+        )
+    for line in found:
+        log(f"FAILED: {line}")
+    return found
 
 
 def print_summary(result, path):
@@ -864,9 +460,23 @@ def print_summary(result, path):
     if "endpoints" in result:
         log(endpoint_table(result))
         log(
-            "ratio = req/s / mean of the bare-view runs just before and after (same client); "
-            "quiz rows: start + submit together. cores = CPU cores used on average "
-            "(server = gunicorn, load-gen = wrk or the Python client)."
+            "ratio: req/s over the mean of the bare-view runs just before and after it, same "
+            "client (quiz rows: start and submit together)."
+        )
+        log()
+        log(cpu_table(result))
+        log(
+            "CPU ms/req: gunicorn + PostgreSQL + Redis CPU per request; CPU ratio: the bare "
+            "view's CPU ms/req over the endpoint's, the throughput ratio the server would "
+            "reach if it had the cores to itself. cores: average CPU cores used during the run "
+            "by gunicorn, the load generator (wrk or the Python client), PostgreSQL, and "
+            "everything else on the machine (Redis and other people's work)."
+        )
+        log()
+        log(database_table(result))
+        log(
+            "PostgreSQL per request (pg_stat_user_tables): sequential and index scans, rows "
+            "read by sequential scans (and the tables they came from), rows written."
         )
     exam = result.get("exam_day")
     if exam:
@@ -884,12 +494,22 @@ def print_summary(result, path):
             f"{db['expected_passed']} answered right); target p95 < 300 ms with no errors: "
             f"{'met' if exam['target_met'] else 'NOT met'}"
         )
+        usage = exam["cpu"]
+        log(
+            f"CPU during the exam (cores): server {usage['server']}, Python client "
+            f"{usage['client']}, postgres {usage['postgres']}, others "
+            f"{round(usage['other'] + usage['redis'], 2)}"
+        )
         for sample in exam["error_samples"]:
             log(f"  {sample}")
     log()
     log(f"results written to {path.relative_to(BASE_DIR)}")
     for other_size, other in latest_results().items():
-        if other_size != size["name"] and "endpoints" in result:
+        if (
+            other_size not in (size["name"], "tiny")
+            and size["name"] != "tiny"
+            and "endpoints" in result
+        ):
             other_result = json.loads(other.read_text())
             if "endpoints" not in other_result:
                 continue

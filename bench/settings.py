@@ -10,13 +10,14 @@ Differences from a production deployment, each needed to measure on one machine:
   limit are raised so that one load-generating address is not refused; the limit is still
   counted in Redis on every request, so its cost is measured.
 - ROOT_URLCONF adds the bare "ok" view that every throughput ratio is measured against.
-- Email goes nowhere (dummymail://).
+- Email goes nowhere (dummymail://); credentials are signed with a bench key in var/.
 
 Everything comes from the environment as usual; bench/run.py sets DATABASE_URL (a database
 whose name starts with nmt_bench) and REDIS_URL.
 """
 
 import os
+from pathlib import Path
 
 # Forced, not defaulted: the Makefile exports DEBUG=true for `make run` and `make test`.
 os.environ["DEBUG"] = "false"
@@ -25,6 +26,11 @@ os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-01
 os.environ.setdefault("API_RATE_LIMIT_ANONYMOUS", "1000000000")
 os.environ.setdefault("API_RATE_LIMIT_KEYED", "1000000000")
 os.environ.setdefault("EMAIL_URL", "dummymail://")
+# The bench signs credentials with a key of its own, never the development one.
+os.environ.setdefault(
+    "CREDENTIAL_KEY_FILE",
+    str(Path(__file__).resolve().parent.parent / "var" / "bench-credential-signing-key.txt"),
+)
 
 from cms.settings.base import *  # noqa: E402, F403
 from cms.settings.base import RATE_LIMITS  # noqa: E402

@@ -1,0 +1,270 @@
+"""Quiz traffic driven by the Python client: steady start/submit, and the exam day."""
+
+import math
+import random
+import threading
+import time
+
+from bench import client, pgstats
+from bench.cpu import cost_ms, mean_usage, measured
+from bench.server import log
+
+
+def quiz_answer_keys(quizzes):
+    """{quiz id: (right fields, wrong fields)} for module quizzes (every question served)."""
+    keys = {}
+    for quiz in quizzes:
+        right, wrong = [], []
+        for question in quiz.questions.all():
+            choices = list(question.choices.all())
+            right += [(f"q-{question.id}", str(c.id)) for c in choices if c.is_correct]
+            wrong += [(f"q-{question.id}", str(c.id)) for c in choices if not c.is_correct][:1]
+        keys[quiz.id] = (right, wrong)
+    return keys
+
+
+def quiz_runs(server, course, sessions, seconds, threads, run_id):
+    """Quiz start and submit, closed loop, Python client, fresh learners."""
+    from bench.seed import run_learners
+    from quizzes.models import Quiz
+
+    quizzes = list(
+        Quiz.objects.filter(module__course_page_id=course.id)
+        .prefetch_related("questions__choices")
+        .order_by("module__path")
+    )
+    keys = quiz_answer_keys(quizzes)
+    learners = run_learners(f"{run_id}-quiz", threads * max(4, math.ceil(seconds * 1.5)), course)
+    rng = random.Random(7)  # noqa: S311
+    plans = [[] for _ in range(threads)]
+    for n, learner in enumerate(learners):
+        cookie, token = sessions.cookie(learner)
+        for quiz in quizzes:
+            if rng.random() < 0.3:  # a failed try first, then a pass
+                plans[n % threads].append((cookie, token, quiz.id, keys[quiz.id][1]))
+            plans[n % threads].append((cookie, token, quiz.id, keys[quiz.id][0]))
+    recorder = client.Recorder()
+    exhausted = []
+
+    def work(n, deadline):
+        tasks = plans[n]
+        while time.perf_counter() < deadline:
+            if not tasks:
+                exhausted.append(n)
+                return
+            cookie, token, quiz_id, fields = tasks.pop(0)
+            start = client.form_post(server.port, f"/quizzes/{quiz_id}/start/", cookie, token, [])
+            match = client.ATTEMPT_LOCATION.search(start.location)
+            recorder.record("quiz start", start, start.status == 302 and bool(match))
+            if not match:
+                continue
+            path = f"/quizzes/attempts/{match.group(1)}/"
+            submit = client.form_post(server.port, path, cookie, token, [*fields, ("submit", "1")])
+            ok = submit.status == 302 and bool(client.RESULT_LOCATION.search(submit.location))
+            recorder.record("quiz submit", submit, ok)
+
+    pid = server.process.pid
+    log(f"python client: bare view and quiz start/submit, {threads} threads, {seconds} s each")
+    bare_before = measured(pid, lambda: client.bare_loop(server.port, threads, seconds))
+    log(f"  bare view (python client)              {bare_before['rps']:>9,.1f} req/s")
+    db_before = pgstats.snapshot()
+    result = measured(
+        pid,
+        lambda: {
+            "elapsed": client.closed_loop(threads, seconds, work),
+        },
+    )
+    elapsed = result["elapsed"]
+    bare_after = measured(pid, lambda: client.bare_loop(server.port, threads, seconds))
+    db_after = pgstats.snapshot()  # the bare view touches no table
+    log(f"  bare view (python client)              {bare_after['rps']:>9,.1f} req/s")
+    baseline = (bare_before["rps"] + bare_after["rps"]) / 2
+    start = recorder.summary("quiz start", elapsed)
+    submit = recorder.summary("quiz submit", elapsed)
+    both = start["rps"] + submit["rps"]
+    log(f"  quiz start + submit                    {both:>9,.1f} req/s")
+    bare_cost = (
+        cost_ms(bare_before["cpu"], bare_before["requests"])
+        + cost_ms(bare_after["cpu"], bare_after["requests"])
+    ) / 2
+    cost = cost_ms(result["cpu"], start["requests"] + submit["requests"])
+    common = {
+        "client": "python",
+        "cpu": result["cpu"],
+        "bare_rps": round(baseline, 1),
+        "server_cpu_ms": cost,
+        "cpu_ratio": round(bare_cost / cost, 3) if cost else None,
+        "database": pgstats.per_request(
+            db_before, db_after, start["requests"] + submit["requests"]
+        ),
+    }
+    rows = [
+        {
+            "name": "bare_python",
+            "label": 'bare view "ok" (python client)',
+            "client": "python",
+            "rps": round(baseline, 1),
+            "p50_ms": round((bare_before["p50_ms"] + bare_after["p50_ms"]) / 2, 1),
+            "p95_ms": round((bare_before["p95_ms"] + bare_after["p95_ms"]) / 2, 1),
+            "errors": bare_before["errors"] + bare_after["errors"],
+            "ratio": 1.0,
+            "cpu_ratio": 1.0,
+            "server_cpu_ms": round(bare_cost, 3),
+            "cpu": mean_usage([bare_before["cpu"], bare_after["cpu"]]),
+        },
+        {
+            "name": "quiz_start",
+            "label": "quiz start (POST, new attempt)",
+            **common,
+            **start,
+            "ratio": round(both / baseline, 3),
+        },
+        {
+            "name": "quiz_submit",
+            "label": "quiz submit (POST, scored)",
+            **common,
+            **submit,
+            "ratio": round(both / baseline, 3),
+        },
+    ]
+    if exhausted:
+        rows[1]["note"] = f"{len(exhausted)} threads ran out of quizzes before the end"
+    return rows, recorder.error_samples
+
+
+def exam_day(server, course, sessions, learners_count, window, think, run_id):
+    """DESIGN.md section 6: learners start the same quiz within `window` s, then submit."""
+    from django.db.models import Count
+
+    from bench.seed import run_learners
+    from quizzes.models import Attempt, Quiz
+
+    exam = Quiz.objects.get(course=course)
+    key = {
+        str(q.id): sorted(str(c.id) for c in q.choices.all() if c.is_correct)
+        for q in exam.questions.prefetch_related("choices")
+    }
+    learners = run_learners(f"{run_id}-exam", learners_count, course)
+    cookies = [sessions.cookie(learner) for learner in learners]
+    recorder = client.Recorder()
+    problems = []
+    starts = []
+    lock = threading.Lock()
+    rng = random.Random(11)  # noqa: S311
+    slots = [n * window / learners_count + rng.uniform(0, window / learners_count) for n in
+             range(learners_count)]  # fmt: skip
+    thinks = [rng.uniform(*think) for _ in range(learners_count)]
+
+    def twice(function):
+        """Two identical requests at once (a double click)."""
+        results = [None, None]
+
+        def one(i):
+            results[i] = function()
+
+        pair = [threading.Thread(target=one, args=(i,)) for i in range(2)]
+        for t in pair:
+            t.start()
+        for t in pair:
+            t.join()
+        return results
+
+    t0 = time.perf_counter() + 1.0
+
+    def learner(n):
+        cookie, token = cookies[n]
+        time.sleep(max(0.0, t0 + slots[n] - time.perf_counter()))
+        with lock:
+            starts.append(time.perf_counter() - t0)
+
+        def start():
+            return client.form_post(server.port, f"/quizzes/{exam.id}/start/", cookie, token, [])
+
+        answers = twice(start) if n % 10 == 0 else [start()]
+        ids = set()
+        for response in answers:
+            match = client.ATTEMPT_LOCATION.search(response.location)
+            recorder.record("quiz start", response, response.status == 302 and bool(match))
+            if match:
+                ids.add(match.group(1))
+        if len(ids) != 1:
+            with lock:
+                problems.append(f"learner {n}: start gave attempts {sorted(ids)}")
+            return
+        path = f"/quizzes/attempts/{ids.pop()}/"
+        page = client.request(server.port, "GET", path, {"Cookie": cookie})
+        fields, served = client.quiz_answers(page.body.decode(errors="replace"), key, n % 5 != 0)
+        ok = page.status == 200 and served == (exam.draw_count or len(key))
+        recorder.record("quiz page", page, ok, f"{served} questions")
+        time.sleep(thinks[n])
+
+        def submit():
+            return client.form_post(server.port, path, cookie, token, [*fields, ("submit", "1")])
+
+        for response in twice(submit) if n % 10 == 5 else [submit()]:
+            ok = response.status == 302 and bool(client.RESULT_LOCATION.search(response.location))
+            recorder.record("quiz submit", response, ok)
+        result = client.request(server.port, "GET", f"{path}result/", {"Cookie": cookie})
+        recorder.record("result page", result, result.status == 200)
+
+    log(
+        f"exam day: {learners_count} learners start the final exam of {course.title!r} within "
+        f"{window} s, think {think[0]:g}-{think[1]:g} s, submit; every 10th double-clicks start, "
+        "every 10th (other) double-clicks submit"
+    )
+    threads = [threading.Thread(target=learner, args=(n,)) for n in range(learners_count)]
+
+    def scenario():
+        begun = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return {"elapsed": round(time.perf_counter() - begun, 1)}
+
+    pgstats.settle()  # the learners and sessions just written are reported first
+    db_before = pgstats.snapshot()
+    result = measured(server.process.pid, scenario)
+    pgstats.settle()
+    db_after = pgstats.snapshot()
+    attempts = Attempt.objects.filter(quiz=exam, user__in=learners)
+    per_user = list(attempts.values("user_id").annotate(n=Count("id")))
+    duplicates = sum(row["n"] - 1 for row in per_user if row["n"] > 1)
+    figures = {name: recorder.summary(name) for name in recorder.latencies}
+    errors = sum(f["errors"] for f in figures.values()) + len(problems)
+    database = {
+        "attempts": attempts.count(),
+        "learners_with_an_attempt": len(per_user),
+        "duplicate_attempts": duplicates,
+        "not_submitted": attempts.exclude(status=Attempt.SUBMITTED).count(),
+        "passed": attempts.filter(passed=True).count(),
+        "expected_passed": sum(1 for n in range(learners_count) if n % 5 != 0),
+    }
+    start_p95 = figures.get("quiz start", {}).get("p95_ms")
+    submit_p95 = figures.get("quiz submit", {}).get("p95_ms")
+    return {
+        "learners": learners_count,
+        "quiz": exam.title,
+        "questions_per_attempt": exam.draw_count,
+        "window_s": window,
+        "think_s": list(think),
+        "starts_span_s": round(max(starts) - min(starts), 2) if starts else None,
+        "elapsed_s": result["elapsed"],
+        "requests": figures,
+        "errors": errors,
+        "error_samples": (recorder.error_samples + problems)[:20],
+        "database": database,
+        "cpu": result["cpu"],
+        "database_per_learner": pgstats.per_request(db_before, db_after, learners_count),
+        "target_p95_ms": 300,
+        "target_met": bool(
+            errors == 0
+            and duplicates == 0
+            and database["not_submitted"] == 0
+            and database["passed"] == database["expected_passed"]
+            and start_p95 is not None
+            and submit_p95 is not None
+            and start_p95 < 300
+            and submit_p95 < 300
+        ),
+    }
