@@ -75,25 +75,41 @@ class ApiKeyForm(forms.Form):
     name = forms.CharField(label="Association", max_length=200)
 
 
+class RevokeKeyForm(forms.Form):
+    revoke = forms.ModelChoiceField(
+        queryset=AssociationApiKey.objects.filter(revoked_at__isnull=True),
+        error_messages={"invalid_choice": "That key does not exist or is already revoked."},
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def api_keys(request):
     """List association keys; create one (shown once) or revoke one."""
     _guard(request)
     form = ApiKeyForm(request.POST if "create" in request.POST else None)
     new_key = None
+    refusal = None
     if request.method == "POST" and "revoke" in request.POST:
-        record = get_object_or_404(AssociationApiKey, pk=request.POST.get("revoke"))
-        revoke_api_key(record)
-        messages.success(request, f"The key of {record.name} is revoked.")
-        return redirect("api_key_admin")
-    if request.method == "POST" and form.is_valid():
+        revoking = RevokeKeyForm(request.POST)
+        if revoking.is_valid():
+            record = revoking.cleaned_data["revoke"]
+            revoke_api_key(record)
+            messages.success(request, f"The key of {record.name} is revoked.")
+            return redirect("api_key_admin")
+        refusal = revoking.errors["revoke"][0]
+    elif request.method == "POST" and form.is_valid():
         _, new_key = create_api_key(form.cleaned_data["name"], request.user)
         form = ApiKeyForm()
     return render(
         request,
         "certificates/admin/api_keys.html",
-        {"keys": AssociationApiKey.objects.all(), "form": form, "new_key": new_key},
-        status=400 if form.errors else 200,
+        {
+            "keys": AssociationApiKey.objects.all(),
+            "form": form,
+            "new_key": new_key,
+            "refusal": refusal,
+        },
+        status=400 if refusal or form.errors else 200,
     )
 
 

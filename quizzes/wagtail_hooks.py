@@ -18,6 +18,26 @@ from .validation import question_problems, quiz_problems
 class QuizForm(WagtailAdminModelForm):
     """Refuses questions without a correct choice, a pool smaller than its draw, and so on."""
 
+    # Page choosers post a page id. Wagtail's chooser widget, re-rendering a refused form,
+    # looks a tampered id up and fails with a server error when it is not a number or too
+    # big for the database; such a value is treated as no choice, which the form then
+    # refuses with its own message.
+    CHOOSER_FIELDS = ("module", "course")
+
+    def __init__(self, *args, **kwargs):
+        data = kwargs.get("data", args[0] if args else None)
+        if data is not None:
+            data = data.copy()
+            for name in self.CHOOSER_FIELDS:
+                value = data.get(name, "")
+                if value and not (value.isascii() and value.isdigit() and len(value) < 19):
+                    data[name] = ""
+            if "data" in kwargs:
+                kwargs["data"] = data
+            else:
+                args = (data, *args[1:])
+        super().__init__(*args, **kwargs)
+
     def clean(self):
         cleaned = super().clean()
         questions = self.formsets["questions"]
