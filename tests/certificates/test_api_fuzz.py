@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, settings
 from cms.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+CASES = {"count": 0}
 
 
 @pytest.fixture(autouse=True)
@@ -30,12 +31,18 @@ def in_process(settings):
 
 
 @schema.parametrize()
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 @pytest.mark.django_db
 def test_api_never_fails_on_any_input(case):
+    CASES["count"] += 1
     response = case.call()
     assert response.status_code < 500, response.text
     assert response.headers["content-type"][0].startswith("application/json")
     body = response.json()
     if response.status_code >= 400:
         assert body.get("detail"), body
+
+
+def test_report_the_number_of_cases(capsys):
+    with capsys.disabled():
+        print(f"\nSchemathesis cases tried on the API: {CASES['count']}")
