@@ -15,6 +15,7 @@ from wagtail.models import Site
 from cms.links import absolute_url
 from cms.models import ProviderSettings
 from courses.models import CoursePage
+from quizzes.models import CourseCompletion
 
 from .codes import new_code
 from .models import Certificate
@@ -87,6 +88,20 @@ def issue_certificate(enrollment, completed_at, now=None):
         transaction.on_commit(partial(after_issue, certificate.pk))
         return certificate, True
     raise RuntimeError("Could not draw an unused verification code.")
+
+
+def issue_missing_certificates(user=None):
+    """Issue the certificate of every recorded completion that has none (a crash between
+    completion and issue, say); return how many were issued. Safe to run at any time."""
+    pending = CourseCompletion.objects.filter(enrollment__certificate__isnull=True)
+    if user is not None:
+        pending = pending.filter(enrollment__user=user)
+    issued = 0
+    for completion in pending.select_related("enrollment", "enrollment__user"):
+        with transaction.atomic():
+            _, created = issue_certificate(completion.enrollment, completion.completed_at)
+        issued += created
+    return issued
 
 
 def copy_signature(certificate, image):

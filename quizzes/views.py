@@ -113,6 +113,10 @@ def result(request, attempt_id):
     if attempt.status == Attempt.OPEN:
         return redirect("quizzes:take", attempt_id=attempt.pk)
     quiz = attempt.quiz
+    if attempt.passed:
+        # Completion is recorded right after scoring; if a crash came in between, the
+        # result page (the very next request) records it.
+        record_completion_if_complete(attempt.enrollment)
     passed_quiz = Attempt.objects.filter(user=request.user, quiz=quiz, passed=True).exists()
     return render(
         request,

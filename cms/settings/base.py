@@ -34,6 +34,7 @@ env = environ.Env(
     CREDENTIAL_KEY_FILE=(str, str(BASE_DIR / "var" / "credential-signing-key.txt")),
     SESSION_IDLE_MINUTES=(int, 60),
     BEHIND_TLS_PROXY=(bool, False),
+    TASKS_BACKEND=(str, "immediate"),
 )
 environ.Env.read_env(BASE_DIR / ".env")
 
@@ -72,6 +73,8 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -300,9 +303,15 @@ API_RATE_LIMIT_KEYED = env("API_RATE_LIMIT_KEYED")
 CREDENTIAL_SIGNING_KEY = env("CREDENTIAL_SIGNING_KEY")
 CREDENTIAL_KEY_FILE = env("CREDENTIAL_KEY_FILE")
 
-# Background work (certificate PDFs). Immediate by default; production uses the database
-# backend and `manage.py db_worker` (see docs/deploy.md).
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background work (certificate PDFs). "immediate" runs tasks inside the request (the embedded
+# default); "database" queues them in the database for any number of `manage.py db_worker`
+# processes (production, docs/deploy.md). Nothing depends on a worker running: a missing PDF
+# is made on its first download.
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.backend.DatabaseBackend",
+}
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[env("TASKS_BACKEND")]}}
 
 # The folder holding the course content sources (see content/README.md).
 CONTENT_SOURCE_DIR = BASE_DIR / "content"

@@ -93,7 +93,7 @@ def fingerprint():
 @pytest.fixture
 def world(catalog, settings, django_capture_on_commit_callbacks):
     settings.AXES_ENABLED = False  # the lockout has its own tests; here the forms are fuzzed
-    settings.RATE_LIMITS = dict.fromkeys(settings.RATE_LIMITS, (10 ** 9, 60))
+    settings.RATE_LIMITS = dict.fromkeys(settings.RATE_LIMITS, (10**9, 60))
     course = build_course(catalog, modules=1, title="Fuzz course", evaluation_required=False)
     module = ModulePage.objects.child_of(course).first()
     learner = UserFactory(email="fuzz@example.com", password="a-long-password-1")
