@@ -11,6 +11,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from wagtail.log_actions import registry as log_registry
+
 from cms.spreadsheets import csv_response
 from cms.text import without_control_characters
 from courses.models import CoursePage
@@ -50,6 +52,13 @@ def certificate_list(request):
     return render(request, "certificates/admin/list.html", {"page": page, "query": query})
 
 
+def history_of(instance):
+    """The instance's entries in Wagtail's audit log, newest first."""
+    return (
+        log_registry.get_logs_for_instance(instance).select_related("user").order_by("-timestamp")
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def certificate_detail(request, pk):
     _guard(request)
@@ -66,7 +75,7 @@ def certificate_detail(request, pk):
     return render(
         request,
         "certificates/admin/detail.html",
-        {"certificate": certificate, "form": form},
+        {"certificate": certificate, "form": form, "history": history_of(certificate)},
         status=400 if form.errors else 200,
     )
 
@@ -93,7 +102,7 @@ def api_keys(request):
         revoking = RevokeKeyForm(request.POST)
         if revoking.is_valid():
             record = revoking.cleaned_data["revoke"]
-            revoke_api_key(record)
+            revoke_api_key(record, by=request.user)
             messages.success(request, f"The key of {record.name} is revoked.")
             return redirect("api_key_admin")
         refusal = revoking.errors["revoke"][0]

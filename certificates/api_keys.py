@@ -6,6 +6,8 @@ import secrets
 
 from django.utils import timezone
 
+from wagtail.log_actions import log
+
 from .models import AssociationApiKey
 
 KEY_PREFIX = "nmt"
@@ -16,6 +18,10 @@ def _hash(secret):
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+KEY_CREATE = "nmt.api_key.create"
+KEY_REVOKE = "nmt.api_key.revoke"
+
+
 def create_api_key(name, created_by=None):
     """Create a key for an association; return (record, full key shown once)."""
     prefix = secrets.token_hex(4)
@@ -23,6 +29,7 @@ def create_api_key(name, created_by=None):
     record = AssociationApiKey.objects.create(
         name=name, prefix=prefix, key_hash=_hash(secret), created_by=created_by
     )
+    log(record, KEY_CREATE, user=created_by, data={"name": name})
     return record, f"{KEY_PREFIX}_{prefix}_{secret}"
 
 
@@ -51,7 +58,9 @@ def authenticate_key(text):
     return record
 
 
-def revoke_api_key(record):
-    AssociationApiKey.objects.filter(pk=record.pk, revoked_at__isnull=True).update(
+def revoke_api_key(record, by=None):
+    revoked = AssociationApiKey.objects.filter(pk=record.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+    if revoked:
+        log(record, KEY_REVOKE, user=by, data={"name": record.name})

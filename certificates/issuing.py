@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from wagtail.log_actions import log
 from wagtail.models import Site
 
 from cms.links import absolute_url
@@ -52,6 +53,12 @@ def certificate_facts(enrollment, completed_at):
     }
 
 
+# Administrative history of a certificate, in Wagtail's audit log (registered in
+# wagtail_hooks.py; shown on the admin certificate page and in Reports > Site history).
+ISSUE = "nmt.certificate.issue"
+REVOKE = "nmt.certificate.revoke"
+
+
 def issue_certificate(enrollment, completed_at, now=None):
     """Issue the enrollment's certificate once; return (certificate, created).
 
@@ -83,6 +90,7 @@ def issue_certificate(enrollment, completed_at, now=None):
             if existing:
                 return existing, False
             continue
+        log(certificate, ISSUE, data={"code": certificate.display_code})
         if signature_image is not None:
             copy_signature(certificate, signature_image)
         transaction.on_commit(partial(after_issue, certificate.pk))
@@ -145,9 +153,12 @@ def revoke_certificate(certificate, by, reason, now=None):
     if not reason:
         raise RevocationRefused("Give the reason for revoking this certificate.")
     now = now or timezone.now()
-    Certificate.objects.filter(pk=certificate.pk, status=Certificate.VALID).update(
-        status=Certificate.REVOKED, revoked_at=now, revoked_by=by, revocation_reason=reason
-    )
+    with transaction.atomic():
+        revoked = Certificate.objects.filter(pk=certificate.pk, status=Certificate.VALID).update(
+            status=Certificate.REVOKED, revoked_at=now, revoked_by=by, revocation_reason=reason
+        )
+        if revoked:
+            log(certificate, REVOKE, user=by, data={"reason": reason})
     transaction.on_commit(forget_status_list)
     certificate.refresh_from_db()
     return certificate

@@ -6,7 +6,8 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from . import admin_views
-from .issuing import issue_missing_certificates
+from .api_keys import KEY_CREATE, KEY_REVOKE
+from .issuing import ISSUE, REVOKE, issue_missing_certificates
 from .models import Certificate
 
 
@@ -72,3 +73,11 @@ def roster_export_menu_item():
     return SuperuserMenuItem(
         "CE Broker roster", reverse("roster_export_admin"), icon_name="download", order=910
     )
+
+
+@hooks.register("register_log_actions")
+def certificate_log_actions(actions):
+    actions.register_action(ISSUE, "Issue certificate", "Certificate issued")
+    actions.register_action(REVOKE, "Revoke certificate", "Certificate revoked")
+    actions.register_action(KEY_CREATE, "Create association API key", "API key created")
+    actions.register_action(KEY_REVOKE, "Revoke association API key", "API key revoked")
