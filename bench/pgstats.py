@@ -3,13 +3,16 @@
 A table read by sequential scans on every request, with many rows each time, is a missing
 index (or a query that cannot use one); index scans per request that grow with the data are
 an N+1. Backends report their counters when they go idle (at most about once a second), so a
-run's figures are read after the bare-view run that follows it, which touches no table.
+run's figures are read after the bare-view run that follows it, which touches no table, and at
+least REPORT_DELAY seconds after it ended: a backend that finds the shared counters locked
+tries again 10 s later (PostgreSQL 15, PGSTAT_IDLE_INTERVAL).
 """
 
 import time
 
 from django.db import connection
 
+REPORT_DELAY = 11
 COLUMNS = ("seq_scan", "seq_tup_read", "idx_scan", "idx_tup_fetch", "n_tup_ins", "n_tup_upd")
 
 

@@ -178,6 +178,35 @@ def check(port, name, requests, marker):
         )
 
 
+def count_queries(endpoint_list, samples=3):
+    """SQL queries per request for each endpoint (median of its first requests), in this
+    process through Django's test client: DESIGN.md section 6 wants them not to grow with
+    the data, so the growth comparison shows them per size."""
+    import statistics
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    browser = Client(HTTP_HOST="127.0.0.1")
+    for name, _label, requests, _marker in endpoint_list:
+        seen = []
+        for method, path, headers, body in requests[:samples]:
+            extra = {"HTTP_COOKIE": headers["Cookie"]} if "Cookie" in headers else {}
+            with CaptureQueriesContext(connection) as queries:
+                browser.generic(
+                    method,
+                    path,
+                    data=body or "",
+                    content_type=headers.get("Content-Type"),
+                    **extra,
+                )
+            seen.append(len(queries.captured_queries))
+        counts[name] = statistics.median(seen)
+    return counts
+
+
 def check_login_form(port):
     """One real log-in through the form with a seeded learner's password."""
     from bench.seed import LEARNER_PASSWORD, learner_email
@@ -202,7 +231,7 @@ def wrk_runs(server, endpoint_list, seconds, connections):
     log(f"warm-up: 1 s of wrk per endpoint ({len(endpoint_list)} endpoints)")
     for _name, _label, requests, _marker in endpoint_list:
         wrk.run(server.port, requests, 1, connections)
-    pgstats.settle()  # the warm-up's database counters are reported before the first run
+    pgstats.settle(pgstats.REPORT_DELAY)  # the warm-up's counters arrive before the first run
     bare_name, bare_label, bare_requests, _ = endpoint_list[0]
     rows = []
     bare_runs = []
@@ -226,6 +255,7 @@ def wrk_runs(server, endpoint_list, seconds, connections):
         result["server_cpu_ms"] = cost_ms(result["cpu"], result["requests"])
         log(f"  {label:<38} {result['rps']:>9,.1f} req/s  p95 {result['p95_ms']:>7.1f} ms")
         following = bare()  # touches no table: the page's database counters arrive meanwhile
+        pgstats.settle(max(0, pgstats.REPORT_DELAY - seconds))
         database = pgstats.per_request(db_before, pgstats.snapshot(), result["requests"])
         baseline = (previous["rps"] + following["rps"]) / 2
         bare_cost = (previous["server_cpu_ms"] + following["server_cpu_ms"]) / 2
@@ -405,10 +435,15 @@ def main(argv=None):
             check(server.port, name, requests, marker)
         check_login_form(server.port)
         log("every endpoint answers 200 (checked), and the log-in form accepts a seeded learner")
+        queries = count_queries(endpoint_list)
+        result["queries_per_request"] = queries
+        log("SQL queries per request: " + ", ".join(f"{k} {v:g}" for k, v in queries.items()))
         courses = bench_courses(size)
         if not args.skip_load:
             log(f"wrk -t2 -c{args.connections}, {seconds} s per run:")
             result["endpoints"] = wrk_runs(server, endpoint_list, seconds, args.connections)
+            for row in result["endpoints"]:
+                row["queries"] = queries.get(row["name"])
             quiz_rows, quiz_errors = quiz_runs(server, courses[0], sessions, seconds, 8, run_id)
             result["endpoints"] += quiz_rows
             result["quiz_error_samples"] = quiz_errors

@@ -23,6 +23,24 @@ def quiz_answer_keys(quizzes):
     return keys
 
 
+def quiz_queries(course, quiz, fields, run_id):
+    """SQL queries of one quiz start and one passing submit, in this process."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.seed import run_learners
+
+    [learner] = run_learners(f"{run_id}-quiz-count", 1, course)
+    browser = Client(HTTP_HOST="127.0.0.1")
+    browser.force_login(learner)
+    with CaptureQueriesContext(connection) as started:
+        response = browser.post(f"/quizzes/{quiz.id}/start/")
+    with CaptureQueriesContext(connection) as submitted:
+        browser.post(response["Location"], dict([*fields, ("submit", "1")]))
+    return len(started.captured_queries), len(submitted.captured_queries)
+
+
 def quiz_runs(server, course, sessions, seconds, threads, run_id):
     """Quiz start and submit, closed loop, Python client, fresh learners."""
     from bench.seed import run_learners
@@ -34,6 +52,9 @@ def quiz_runs(server, course, sessions, seconds, threads, run_id):
         .order_by("module__path")
     )
     keys = quiz_answer_keys(quizzes)
+    start_queries, submit_queries = quiz_queries(
+        course, quizzes[0], keys[quizzes[0].id][0], run_id
+    )
     learners = run_learners(f"{run_id}-quiz", threads * max(4, math.ceil(seconds * 1.5)), course)
     rng = random.Random(7)  # noqa: S311
     plans = [[] for _ in range(threads)]
@@ -117,6 +138,7 @@ def quiz_runs(server, course, sessions, seconds, threads, run_id):
             "label": "quiz start (POST, new attempt)",
             **common,
             **start,
+            "queries": start_queries,
             "ratio": round(both / baseline, 3),
         },
         {
@@ -124,6 +146,7 @@ def quiz_runs(server, course, sessions, seconds, threads, run_id):
             "label": "quiz submit (POST, scored)",
             **common,
             **submit,
+            "queries": submit_queries,
             "ratio": round(both / baseline, 3),
         },
     ]
