@@ -67,14 +67,16 @@ def differences(restored, expected):
     """(table, row id, column number, restored value, live value) for every differing cell."""
     found = []
     for table, live in expected.items():
-        copied = dict((row[0], row) for row in restored[table])
+        copied = {row[0]: row for row in restored[table]}
         for row in live:
             other = copied.get(row[0])
             if other is None:
                 found.append((table, row[0], "missing"))
                 continue
             found += [
-                (table, row[0], i, a, b) for i, (a, b) in enumerate(zip(other, row)) if a != b
+                (table, row[0], i, a, b)
+                for i, (a, b) in enumerate(zip(other, row, strict=True))
+                if a != b
             ]
         if len(restored[table]) != len(live):
             found.append((table, "row count", len(restored[table]), len(live)))
