@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from wagtail.log_actions import registry as log_registry
 
+from cms.forms import IdChoiceField
 from cms.spreadsheets import csv_response
 from cms.text import without_control_characters
 from courses.models import CoursePage
@@ -85,7 +86,7 @@ class ApiKeyForm(forms.Form):
 
 
 class RevokeKeyForm(forms.Form):
-    revoke = forms.ModelChoiceField(
+    revoke = IdChoiceField(
         queryset=AssociationApiKey.objects.filter(revoked_at__isnull=True),
         error_messages={"invalid_choice": "That key does not exist or is already revoked."},
     )
@@ -154,7 +155,7 @@ def audit_log(request):
 
 
 class RosterForm(forms.Form):
-    course = forms.ModelChoiceField(queryset=CoursePage.objects.order_by("title"))
+    course = IdChoiceField(queryset=CoursePage.objects.order_by("title"))
     start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     format = forms.ChoiceField(choices=[("csv", "CSV"), ("xlsx", "Excel (.xlsx)")], initial="csv")

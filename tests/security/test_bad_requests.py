@@ -123,3 +123,12 @@ def test_the_api_needs_no_csrf_token(db):
     client = Client(enforce_csrf_checks=True)
     response = api_post(client, BULK, {"codes": []})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("value", ["9" * 40, "-1", "١", "1.5", " 7 ", "0x10"])
+def test_id_choices_refuse_what_the_database_cannot_look_up(db, value):
+    from certificates.admin_views import RosterForm
+
+    form = RosterForm({"course": value, "format": "csv"})
+    assert not form.is_valid()
+    assert "Select a valid choice" in form.errors["course"][0]
