@@ -1,3 +1,5 @@
+import re
+
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
@@ -13,6 +15,13 @@ SEARCH_RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
 
 
+def search_words(query):
+    """The query as plain words. Quotes, colons, brackets and the like are operators to the
+    database's full-text engine (SQLite FTS5 refuses `"` or `http:` with an error), and a
+    learner's search means only its words."""
+    return " ".join(re.findall(r"\w+", query))
+
+
 @require_GET
 def search(request):
     """Site search over live, public pages."""
@@ -21,8 +30,8 @@ def search(request):
     results = None
     if len(query) > MAX_QUERY_LENGTH:
         error = f"Please shorten your search to at most {MAX_QUERY_LENGTH} characters."
-    elif query:
-        pages = Page.objects.live().public().specific().search(query)
+    elif search_words(query):
+        pages = Page.objects.live().public().specific().search(search_words(query))
         results = Paginator(pages, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -33,3 +33,11 @@ def test_admin_search_finds_modules(client, demo_site):
     response = client.get("/admin/pages/search/", {"q": "trigger points"})
     assert response.status_code == 200
     assert "Trigger Points" in response.text or "Trigger points" in response.text
+
+
+@pytest.mark.parametrize(
+    "query", ['"unterminated', '=HYPERLINK("http://x")', "NEAR(a b)", "col:value", "a*", "^x", "-"]
+)
+def test_search_operators_are_read_as_plain_words(client, catalog, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
