@@ -56,7 +56,7 @@ def quiz_runs(server, course, sessions, seconds, threads, run_id):
         course, quizzes[0], keys[quizzes[0].id][0], run_id
     )
     learners = run_learners(f"{run_id}-quiz", threads * max(4, math.ceil(seconds * 1.5)), course)
-    rng = random.Random(7)  # noqa: S311
+    rng = random.Random(7)  # noqa: S311 - reproducible load, not secrets  # nosec B311
     plans = [[] for _ in range(threads)]
     for n, learner in enumerate(learners):
         cookie, token = sessions.cookie(learner)
@@ -173,7 +173,7 @@ def exam_day(server, course, sessions, learners_count, window, think, run_id):
     problems = []
     starts = []
     lock = threading.Lock()
-    rng = random.Random(11)  # noqa: S311
+    rng = random.Random(11)  # noqa: S311 - reproducible load, not secrets  # nosec B311
     slots = [n * window / learners_count + rng.uniform(0, window / learners_count) for n in
              range(learners_count)]  # fmt: skip
     thinks = [rng.uniform(*think) for _ in range(learners_count)]

@@ -53,10 +53,9 @@ from .sizes import Size
 SEED_VERSION = 2
 LEARNER_DOMAIN = "bench.example.com"
 RUN_DOMAIN = "run.bench.example.com"
-LEARNER_PASSWORD = "bench-learner-password"  # noqa: S105 - a benchmark database's learners
+LEARNER_PASSWORD = "bench-learner-password"  # noqa: S105 - bench learners only  # nosec B105
 DEMO_SLUG = "nmt-foundations"
 BATCH = 2000
-MARKER_TABLE = "bench_seed"
 
 FIRST_NAMES = [
     "Ava", "Ben", "Chloe", "Diego", "Elena", "Farah", "Grace", "Hiro", "Ines", "Jonas",
@@ -144,7 +143,7 @@ def _quiz_plans(courses):
         module__course_page_id__in=course_ids
     )
     for quiz in all_quizzes.prefetch_related("questions__choices"):
-        snapshot = build_snapshot(quiz, random.Random(quiz.id))  # noqa: S311
+        snapshot = build_snapshot(quiz, random.Random(quiz.id))  # noqa: S311  # nosec B311
         right, wrong = {}, {}
         for question in snapshot["questions"]:
             correct = [c["id"] for c in question["choices"] if c["correct"]]
@@ -432,7 +431,7 @@ def _add_credentials(rows):
 
 def seed(size: Size, log=print, seed_value=20260101):
     """Seed the size into a migrated database; return the counts written."""
-    rng = random.Random(seed_value)  # noqa: S311 - reproducible data, not secrets
+    rng = random.Random(seed_value)  # noqa: S311 - reproducible data  # nosec B311
     now = timezone.now()
     log(f"seeding {size.name}: {size.courses} courses of {size.modules_per_course} modules")
     courses = ensure_courses(size)
@@ -469,7 +468,7 @@ def seed(size: Size, log=print, seed_value=20260101):
 def _ensure_marker_table():
     with connection.cursor() as cursor:
         cursor.execute(
-            f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} ("  # noqa: S608 - a constant
+            "CREATE TABLE IF NOT EXISTS bench_seed ("
             "size varchar(20) PRIMARY KEY, version integer NOT NULL, counts text NOT NULL)"
         )
 
@@ -481,7 +480,7 @@ def seeded_counts(size: Size):
     _ensure_marker_table()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT version, counts FROM {MARKER_TABLE} WHERE size = %s",  # noqa: S608
+            "SELECT version, counts FROM bench_seed WHERE size = %s",
             [size.name],
         )
         row = cursor.fetchone()
@@ -509,7 +508,7 @@ def ensure_seeded(size: Size, log=print):
     counts = seed(size, log=log)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {MARKER_TABLE} (size, version, counts) VALUES (%s, %s, %s)",  # noqa: S608
+            "INSERT INTO bench_seed (size, version, counts) VALUES (%s, %s, %s)",
             [size.name, SEED_VERSION, json.dumps(counts)],
         )
     return counts, True

@@ -5,7 +5,7 @@ import secrets
 import signal
 import socket
 import string
-import subprocess
+import subprocess  # starts gunicorn from this virtualenv, no shell  # nosec B404
 import sys
 import time
 from pathlib import Path
@@ -150,7 +150,7 @@ class Server:
             str(BASE_DIR),
         ]
         self.log_file = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(  # noqa: S603 - our own command line
+        self.process = subprocess.Popen(  # noqa: S603 - our own command line  # nosec B603
             command,
             env=self.env,
             stdout=self.log_file,
