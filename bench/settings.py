@@ -42,3 +42,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 RATE_LIMITS = {**RATE_LIMITS, "verify_page": (1_000_000_000, 60)}
+
+# One cache namespace per bench database, so that sizes sharing a Redis database never read
+# each other's cached pages, sessions or counters.
+if "KEY_PREFIX" in CACHES["default"]:  # noqa: F405
+    CACHES["default"]["KEY_PREFIX"] = f"nmt-{DATABASES['default']['NAME']}"  # noqa: F405
