@@ -4,3 +4,23 @@ from django.apps import AppConfig
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = "Site"
+
+    def ready(self):
+        from django.db.models.signals import post_delete
+
+        from wagtail.contrib.settings.models import BaseSiteSetting
+        from wagtail.images import get_image_model
+        from wagtail.models import Page, Site
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from .page_cache import invalidate_on, new_generation
+
+        for signal in (page_published, page_unpublished, post_page_move):
+            signal.connect(new_generation, dispatch_uid=f"page-cache-{signal!r}")
+
+        def page_deleted(sender, instance, **kwargs):
+            if isinstance(instance, Page | BaseSiteSetting):
+                new_generation()
+
+        post_delete.connect(page_deleted, weak=False, dispatch_uid="page-cache-delete")
+        invalidate_on(get_image_model(), Site, *BaseSiteSetting.__subclasses__())

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "cms.middleware.ApiJsonErrorsMiddleware",
+    "cms.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -172,6 +173,10 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
 # reading heartbeat and quiz autosave count as activity): accounts/sessions.py.
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_IDLE_TIMEOUT = env("SESSION_IDLE_MINUTES") * 60
+
+# Anonymous visitors' copies of public pages are kept this long at most; publishing starts
+# a new generation at once (cms/page_cache.py).
+PAGE_CACHE_SECONDS = 10 * 60
 
 # Login lockout (django-axes, kept in the database): 5 failures for one account or from one
 # address lock it for 15 minutes, so at most 20 guesses an hour per account.

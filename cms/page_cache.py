@@ -1,0 +1,120 @@
+"""Anonymous visitors' copies of public pages, kept in the cache.
+
+A visitor without a session gets a public page from the cache without touching the database.
+Only pages served by Wagtail are kept (the `before_serve_page` hook marks them), only plain
+200 answers that set no cookie and hold no CSRF token, and never pages with view
+restrictions. Publishing, unpublishing, moving or deleting a page, or saving a snippet,
+image or setting that pages show, starts a new generation: every kept copy is dropped at
+once (cms/apps.py connects the signals). With Redis the copies and the generation are
+shared by every app server.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.cache import patch_vary_headers
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pagecache:generation"
+# Paths that are never Wagtail pages, checked before anything else (no cache round trip).
+SKIP_PREFIXES = (
+    "/admin/",
+    "/api/",
+    "/accounts/",
+    "/quizzes/",
+    "/dashboard/",
+    "/search/",
+    "/verify/",
+    "/certificates/",
+    "/credentials/",
+    "/documents/",
+    "/healthz",
+    "/_util/",
+)
+
+
+def generation():
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        value = cache.get(GENERATION_KEY) or 1
+    return value
+
+
+def new_generation(**kwargs):
+    """Drop every kept page (a signal receiver; any arguments)."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not set yet: nothing is kept
+        cache.add(GENERATION_KEY, 1, timeout=None)
+
+
+def page_key(request, generation_number):
+    return f"pagecache:{generation_number}:{request.get_host()}:{request.get_full_path()}"
+
+
+def candidate(request):
+    """Whether this request may be answered from, or stored in, the page cache."""
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and not request.path.startswith(SKIP_PREFIXES)
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def mark_cacheable(page, request):
+    """Called for each Wagtail page about to be served (cms/wagtail_hooks.py)."""
+    request.page_cache_page = page
+
+
+def storable(request, response):
+    page = getattr(request, "page_cache_page", None)
+    return (
+        page is not None
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not request.META.get("CSRF_COOKIE_USED")
+        and "private" not in response.get("Cache-Control", "")
+        and not page.get_view_restrictions().exists()
+    )
+
+
+class AnonymousPageCacheMiddleware:
+    HIT_HEADER = "X-Page-Cache"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not candidate(request):
+            return self.get_response(request)
+        number = generation()
+        key = page_key(request, number)
+        cached = cache.get(key)
+        if cached is not None:
+            cached[self.HIT_HEADER] = "hit"
+            return cached
+        response = self.get_response(request)
+        if storable(request, response):
+            response[self.HIT_HEADER] = "miss"
+            patch_vary_headers(response, ["Cookie"])
+            cache.set(key, response, timeout=settings.PAGE_CACHE_SECONDS)
+        return response
+
+
+def invalidate_on(*models):
+    """Start a new generation whenever one of these models (shown on public pages) is saved
+    or deleted. Apps call it from their AppConfig.ready() for their own models."""
+    from django.db.models.signals import post_delete, post_save
+
+    for model in models:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                new_generation, sender=model, weak=False, dispatch_uid=f"page-cache-{model}"
+            )

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class CoursesConfig(AppConfig):
+    name = "courses"
+    verbose_name = "Courses"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from cms.page_cache import invalidate_on
+
+        from .models import Instructor, Principle
+
+        invalidate_on(Instructor, Principle)  # shown on course and catalog pages

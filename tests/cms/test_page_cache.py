@@ -1,0 +1,111 @@
+"""Anonymous visitors get public pages from the cache, without a database query; publishing
+(or changing what pages show) drops every kept copy at once."""
+
+from django.db import connection
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from wagtail.models import PageViewRestriction
+
+import pytest
+
+from cms.page_cache import storable
+from courses.models import Instructor, ModulePage
+
+
+def fetch(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+@pytest.fixture
+def warm(client, course):
+    """The course page fetched until a copy is kept (the first view of a fresh site may
+    create its settings row, which counts as a change)."""
+    for _ in range(3):
+        client.get(course.url)
+    return course
+
+
+def test_a_kept_copy_is_served_without_any_query(client, warm):
+    response, queries = fetch(client, warm.url)
+    assert response["X-Page-Cache"] == "hit"
+    assert queries == 0
+    assert warm.title in response.text
+
+
+@pytest.mark.parametrize("kind", ["catalog", "module", "principles"])
+def test_other_public_pages_are_kept_too(client, course, kind):
+    url = {
+        "catalog": course.get_parent().url,
+        "module": ModulePage.objects.child_of(course).first().url,
+        "principles": course.get_parent().url + "principles/",
+    }[kind]
+    for _ in range(3):
+        client.get(url)
+    response, queries = fetch(client, url)
+    assert response["X-Page-Cache"] == "hit" and queries == 0
+
+
+def test_publishing_drops_the_kept_copies(client, warm):
+    warm.summary = "A freshly published summary."
+    warm.save_revision().publish()
+    response, queries = fetch(client, warm.url)
+    assert "A freshly published summary." in response.text
+    assert response["X-Page-Cache"] == "miss" and queries > 0
+
+
+def test_a_draft_does_not_change_what_visitors_see(client, warm):
+    warm.summary = "An unpublished draft."
+    warm.save_revision()
+    response, _ = fetch(client, warm.url)
+    assert "An unpublished draft." not in response.text
+
+
+def test_unpublishing_drops_the_kept_copies(client, warm):
+    warm.unpublish()
+    assert client.get(warm.url).status_code == 404
+
+
+def test_changing_a_snippet_pages_show_drops_the_kept_copies(client, warm):
+    Instructor.objects.create(name="Dr New Instructor")
+    response, _ = fetch(client, warm.url)
+    assert response["X-Page-Cache"] == "miss"
+
+
+def test_signed_in_visitors_are_never_served_or_stored(client, warm, learner):
+    client.force_login(learner)
+    response, queries = fetch(client, warm.url)
+    assert "X-Page-Cache" not in response and queries > 0
+    assert "Log out" in response.text
+    anonymous = Client()
+    assert "Log out" not in anonymous.get(warm.url).text
+
+
+def test_restricted_pages_are_never_kept(client, course):
+    PageViewRestriction.objects.create(
+        page=course, restriction_type=PageViewRestriction.PASSWORD, password="secret-word"
+    )
+    for _ in range(3):
+        response = client.get(course.url)
+        assert "X-Page-Cache" not in response or response["X-Page-Cache"] != "hit"
+
+
+def test_answers_that_set_a_csrf_cookie_are_never_kept(course):
+    request = RequestFactory().get(course.url)
+    request.page_cache_page = course
+    request.META["CSRF_COOKIE_USED"] = True
+
+    class Response:
+        status_code = 200
+        streaming = False
+        cookies = {}
+
+        def get(self, name, default=""):
+            return default
+
+    assert not storable(request, Response())
+    request.META.pop("CSRF_COOKIE_USED")
+    assert storable(request, Response())
