@@ -19,6 +19,7 @@ from courses.models import CoursePage
 from quizzes.models import CourseCompletion
 
 from .codes import new_code
+from .lookup import forget_certificate
 from .models import Certificate
 from .openbadges import recipient_identity
 from .status_list import forget_status_list
@@ -160,5 +161,6 @@ def revoke_certificate(certificate, by, reason, now=None):
         if revoked:
             log(certificate, REVOKE, user=by, data={"reason": reason})
     transaction.on_commit(forget_status_list)
+    transaction.on_commit(partial(forget_certificate, certificate.code))
     certificate.refresh_from_db()
     return certificate

@@ -1,12 +1,36 @@
-"""Finding certificates by verification code, and the facts the public may see."""
+"""Finding certificates by verification code, and the facts the public may see.
+
+Found certificates are kept in the cache by code (Redis, shared, in production), so a
+verification costs no lookup query. A certificate's copy is dropped whenever it is saved and
+when it is revoked (an update that sends no signal), so a revocation shows on the next
+look-up. Codes not found are not kept: a new certificate is found at once.
+"""
+
+from django.core.cache import cache
 
 from .codes import MalformedCode, normalize
 from .models import Certificate
 
+CACHE_SECONDS = 60 * 60
+
+
+def cache_key(code):
+    return f"certificate:{code}"
+
+
+def forget_certificate(code):
+    cache.delete(cache_key(code))
+
 
 def find_certificate(text):
     """The certificate for a code as typed, or None. Raises MalformedCode for non-codes."""
-    return Certificate.objects.filter(code=normalize(text)).first()
+    code = normalize(text)
+    certificate = cache.get(cache_key(code))
+    if certificate is None:
+        certificate = Certificate.objects.filter(code=code).first()
+        if certificate is not None:
+            cache.set(cache_key(code), certificate, CACHE_SECONDS)
+    return certificate
 
 
 def find_many(texts):
@@ -18,7 +42,13 @@ def find_many(texts):
         except MalformedCode as error:
             normalized[text] = error
     codes = {v for v in normalized.values() if isinstance(v, str)}
-    found = {c.code: c for c in Certificate.objects.filter(code__in=codes)}
+    kept = cache.get_many([cache_key(code) for code in codes])
+    found = {certificate.code: certificate for certificate in kept.values()}
+    missing = codes - found.keys()
+    if missing:
+        fetched = {c.code: c for c in Certificate.objects.filter(code__in=missing)}
+        cache.set_many({cache_key(code): c for code, c in fetched.items()}, CACHE_SECONDS)
+        found.update(fetched)
     return normalized, found
 
 
