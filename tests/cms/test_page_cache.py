@@ -109,3 +109,18 @@ def test_answers_that_set_a_csrf_cookie_are_never_kept(course):
     assert not storable(request, Response())
     request.META.pop("CSRF_COOKIE_USED")
     assert storable(request, Response())
+
+
+def test_a_module_body_is_rendered_once_per_published_version(client, course, learner):
+    from courses.enrollment import enroll
+
+    module = ModulePage.objects.child_of(course).first()
+    enroll(learner, course)
+    client.force_login(learner)
+    first = client.get(module.url).text
+    assert module.title in first
+    module.body = [("text", "<p>A corrected paragraph about ischemic compression.</p>")]
+    module.save_revision()  # a draft: readers still see the published body
+    assert "A corrected paragraph" not in client.get(module.url).text
+    module.save_revision().publish()
+    assert "A corrected paragraph" in client.get(module.url).text
