@@ -49,7 +49,16 @@ def hit_scope(scope, key, now=None):
 
 
 def client_ip(request):
-    # Behind a load balancer, configure it to set REMOTE_ADDR (docs/deploy.md).
+    """The client's address. Behind TRUSTED_PROXY_COUNT proxies it is the X-Forwarded-For
+    entry the outermost trusted proxy added (entries further left can be forged)."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        ]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")
 
 

@@ -35,6 +35,10 @@ env = environ.Env(
     SESSION_IDLE_MINUTES=(int, 60),
     BEHIND_TLS_PROXY=(bool, False),
     TASKS_BACKEND=(str, "immediate"),
+    TRUSTED_PROXY_COUNT=(int, 0),
+    MEDIA_BUCKET=(str, ""),
+    MEDIA_BUCKET_ENDPOINT=(str, ""),
+    MEDIA_BUCKET_REGION=(str, ""),
 )
 environ.Env.read_env(BASE_DIR / ".env")
 
@@ -200,6 +204,10 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.username_of"
 AXES_CLIENT_IP_CALLABLE = "cms.ratelimit.client_ip"
 AXES_VERBOSE = False
 
+# How many proxies (load balancer, nginx) in front of the app servers append to
+# X-Forwarded-For; the client's address is the entry they received. 0: REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env("TRUSTED_PROXY_COUNT")
+
 # Other abuse limits: (requests, seconds) per client address, or per email address for
 # "password_reset_email"; kept in the cache (cms/ratelimit.py).
 RATE_LIMITS = {
@@ -268,8 +276,25 @@ STATIC_ROOT = env("STATIC_ROOT")
 STATIC_URL = env("STATIC_URL")
 MEDIA_ROOT = env("MEDIA_ROOT")
 MEDIA_URL = env("MEDIA_URL")
+# Media on the local disk (one server), or in an S3-compatible bucket shared by every app
+# server (MEDIA_BUCKET; needs `pip install .[s3]`, credentials from the usual AWS_* variables
+# or the instance role). Files are private; links are signed and expire (docs/deploy.md).
+if env("MEDIA_BUCKET"):
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("MEDIA_BUCKET"),
+            "endpoint_url": env("MEDIA_BUCKET_ENDPOINT") or None,
+            "region_name": env("MEDIA_BUCKET_REGION") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
         if not DEBUG

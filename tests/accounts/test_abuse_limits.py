@@ -180,3 +180,23 @@ def test_with_redis_down_the_limits_fail_open_and_the_site_keeps_serving(client,
         LOGIN, {"username": member.email, "password": PASSWORD}, REMOTE_ADDR="10.5.0.3"
     )
     assert locked.status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.9", "10.0.0.2"),  # no proxy trusted: the header is ignored
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # a forged entry on the left is skipped
+        (2, "6.6.6.6, 203.0.113.9, 10.1.1.1", "203.0.113.9"),
+        (2, "203.0.113.9", "10.0.0.2"),  # fewer entries than proxies: not trusted
+    ],
+)
+def test_the_client_address_behind_trusted_proxies(settings, proxies, forwarded, expected):
+    from django.test import RequestFactory
+
+    from cms.ratelimit import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="10.0.0.2")
+    assert client_ip(request) == expected

@@ -96,3 +96,14 @@ def test_api_errors_from_django_itself_are_json(client, db):
 def test_search_with_a_nul_character_is_answered(client, catalog):
     response = client.get("/search/", {"q": "isch\x00emia"})
     assert response.status_code in (200, 400)
+
+
+def test_a_media_bucket_selects_s3_storage():
+    code = (
+        "import django;from django.conf import settings;"
+        "print(settings.STORAGES['default']['BACKEND'],"
+        " settings.STORAGES['default']['OPTIONS']['bucket_name'])"
+    )
+    result = run_python(code, {"DEBUG": "true", "MEDIA_BUCKET": "nmt-media"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["storages.backends.s3.S3Storage", "nmt-media"]
