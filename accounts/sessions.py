@@ -14,6 +14,7 @@ from django.dispatch import receiver
 
 SIGNED_IN_AT = "signed_in_at"
 LAST_SEEN_AT = "last_seen_at"
+CAN_EDIT = "can_edit"
 ACTIVITY_PRECISION = 60
 
 
@@ -23,6 +24,9 @@ def stamp_sign_in(sender, request, user, **kwargs):
         now = int(time.time())
         request.session[SIGNED_IN_AT] = now
         request.session[LAST_SEEN_AT] = now
+        # Whether to show Wagtail's editing bar on public pages, decided once here instead
+        # of two permission queries on every page a learner reads.
+        request.session[CAN_EDIT] = user.has_perm("wagtailadmin.access_admin")
 
 
 def expiry_reason(session, now):

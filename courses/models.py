@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.shortcuts import get_object_or_404
@@ -375,14 +376,36 @@ class ModulePage(RoutablePageMixin, Page):
     def next_module(self):
         return self.sibling_modules().filter(path__gt=self.path).order_by("path").first()
 
+    def current_navigation(self):
+        """The course, the previous and next modules and the related ones."""
+        return {
+            "course": self.course,
+            "previous_module": self.previous_module(),
+            "next_module": self.next_module(),
+            "related_modules": [
+                link.related
+                for link in self.related_links.select_related("related")
+                if link.related
+            ],
+        }
+
+    def navigation(self):
+        """current_navigation(), the same for every reader: kept in the cache for the page
+        cache's generation (any publish, move or delete starts a new one)."""
+        from cms.page_cache import generation
+
+        key = f"module-navigation:{self.pk}:{self.last_published_at}:{generation()}"
+        navigation = cache.get(key)
+        if navigation is None:
+            navigation = self.current_navigation()
+            cache.set(key, navigation, 24 * 60 * 60)
+        self.__dict__["course"] = navigation["course"]  # fills the cached_property
+        return navigation
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["course"] = self.course
-        context["previous_module"] = self.previous_module()
-        context["next_module"] = self.next_module()
-        context["related_modules"] = [
-            link.related for link in self.related_links.select_related("related") if link.related
-        ]
+        preview = getattr(request, "is_preview", False)
+        context.update(self.current_navigation() if preview else self.navigation())
         context.update(self.learner_context(request))
         return context
 
