@@ -83,3 +83,12 @@ def test_an_expired_session_posting_changes_nothing(client, signed_in, course):
 
 def test_the_session_cookie_itself_lasts_twelve_hours(settings):
     assert settings.SESSION_COOKIE_AGE == 12 * 60 * 60
+
+
+def test_the_editing_bar_shows_for_editors_only(client, home, admin_user, learner):
+    for user, shown in ((admin_user, True), (learner, False)):
+        user.set_password(PASSWORD)
+        user.save()
+        client.post(reverse("accounts:login"), {"username": user.email, "password": PASSWORD})
+        assert ("wagtail-userbar" in client.get("/").text) is shown, user
+        client.post(reverse("accounts:logout"))
