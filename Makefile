@@ -41,4 +41,7 @@ BENCH_SIZE ?= small
 bench: install ## Load-test on PostgreSQL + Redis with gunicorn and wrk (BENCH_SIZE=small|medium|full)
 	$(BIN)/python -m bench.run --size $(BENCH_SIZE)
 
-.PHONY: help install setup run test lint format bench
+screenshots: install ## Retake the README screenshots (docs/img/) from the real pages in Chromium
+	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/e2e/test_screenshots.py
+
+.PHONY: help install setup run test lint format bench screenshots

@@ -394,7 +394,8 @@ class ModulePage(RoutablePageMixin, Page):
         cache's generation (any publish, move or delete starts a new one)."""
         from cms.page_cache import generation
 
-        key = f"module-navigation:{self.pk}:{self.last_published_at}:{generation()}"
+        published = self.last_published_at.timestamp() if self.last_published_at else 0
+        key = f"module-navigation:{self.pk}:{published}:{generation()}"
         navigation = cache.get(key)
         if navigation is None:
             navigation = self.current_navigation()
