@@ -12,3 +12,9 @@ class CoursesConfig(AppConfig):
         from .models import Instructor, Principle
 
         invalidate_on(Instructor, Principle)  # shown on course and catalog pages
+
+        from wagtail.signals import page_published
+
+        from .renditions import make_figure_renditions
+
+        page_published.connect(make_figure_renditions, dispatch_uid="figure-renditions")

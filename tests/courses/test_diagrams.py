@@ -548,3 +548,16 @@ def test_raster_figures_still_render_as_webp(course, client):
     assert img["src"].endswith(".webp")
     assert (img["width"], img["height"]) == ("960", "480")
     assert parser.captions == ["Blue."]
+
+
+def test_figure_renditions_are_made_at_publish_not_while_a_learner_waits(imported, client):
+    from courses.renditions import figure_images
+
+    page = ModulePage.objects.get(slug="ischemia")
+    image = figure_images(page)[0]
+    image.renditions.all().delete()
+    page.save_revision().publish()
+    # (for an SVG Wagtail keeps only the SVG-safe part of the filter: "width-960")
+    assert image.renditions.count() == 1
+    client.get(page.url)
+    assert image.renditions.count() == 1  # the page view made none
