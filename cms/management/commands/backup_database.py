@@ -8,7 +8,9 @@ gives the restore steps and what else to keep (media, the credential signing key
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404 - runs pg_dump, a fixed program, without a shell
+
+# subprocess runs pg_dump, a fixed program, without a shell.
+import subprocess  # nosec B404
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
