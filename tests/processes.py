@@ -22,7 +22,15 @@ def run_python(code, env, args=()):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DEBUG", "HTTPS", "DJANGO_SETTINGS_MODULE"}
+        # DJANGO_ALLOW_ASYNC_UNSAFE is the browser tests' own (tests/e2e/conftest.py)
+        if k
+        not in {
+            "SECRET_KEY",
+            "DEBUG",
+            "HTTPS",
+            "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     command = [sys.executable, *args] if args else [sys.executable, "-c", code]
     return subprocess.run(  # noqa: S603 - fixed interpreter and code
