@@ -271,6 +271,9 @@ def rows(w):
     ]
 
 
+PROJECT_APPS = {"cms", "accounts", "courses", "quizzes", "certificates"}
+
+
 def project_url_names():
     """Every named URL outside Wagtail's own admin, plus the admin screens our apps add."""
     names = set()
@@ -283,16 +286,11 @@ def project_url_names():
                     inner = f"{namespace}{pattern.namespace}:"
                 walk(pattern.url_patterns, inner, prefix + str(pattern.pattern))
             elif isinstance(pattern, URLPattern):
-                if prefix.startswith("admin/"):
-                    module = getattr(pattern.callback, "__module__", "")
-                    if module.split(".")[0] not in {
-                        "cms",
-                        "accounts",
-                        "courses",
-                        "quizzes",
-                        "certificates",
-                    }:
-                        continue
+                module = getattr(pattern.callback, "__module__", "")
+                if module.startswith(("django.views.static", "django.contrib.staticfiles")):
+                    continue  # DEBUG's own static and media serving, never in production
+                if prefix.startswith("admin/") and module.split(".")[0] not in PROJECT_APPS:
+                    continue  # Wagtail's own admin: sampled in the rows instead
                 names.add(f"{namespace}{pattern.name}")
 
     walk(get_resolver().url_patterns, "", "")
