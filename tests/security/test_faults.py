@@ -44,6 +44,15 @@ def setup(course):
     return learner, attempt, client
 
 
+def crash_at(monkeypatch, target):
+    """Make `target` (a dotted name) die as a killed process would, mid-request."""
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("the process died here")
+
+    monkeypatch.setattr(target, crash)
+
+
 def submit_right_answers(client, attempt):
     data = {f"q-{qid}": choices for qid, choices in right_answers(attempt).items()}
     return client.post(reverse("quizzes:take", args=[attempt.pk]), {**data, "submit": "1"})
@@ -91,11 +100,7 @@ def test_a_crash_between_scoring_and_completion_is_repaired_by_the_next_request(
     setup, monkeypatch, django_capture_on_commit_callbacks
 ):
     learner, attempt, client = setup
-
-    def crash(*args, **kwargs):
-        raise RuntimeError("the process died here")
-
-    monkeypatch.setattr("quizzes.receivers.record_completion_if_complete", crash)
+    crash_at(monkeypatch, "quizzes.receivers.record_completion_if_complete")
     response = submit_right_answers(client, attempt)
     assert response.status_code == 500
     attempt.refresh_from_db()
@@ -114,11 +119,7 @@ def test_a_crash_between_completion_and_certificate_is_repaired_by_the_dashboard
     setup, monkeypatch, django_capture_on_commit_callbacks
 ):
     learner, attempt, client = setup
-
-    def crash(*args, **kwargs):
-        raise RuntimeError("the process died here")
-
-    monkeypatch.setattr("certificates.receivers.issue_certificate", crash)
+    crash_at(monkeypatch, "certificates.receivers.issue_certificate")
     assert submit_right_answers(client, attempt).status_code == 500
     assert CourseCompletion.objects.count() == 1 and not Certificate.objects.exists()
 
@@ -134,10 +135,7 @@ def test_the_repair_command_issues_what_crashes_left_and_is_idempotent(
     setup, monkeypatch, django_capture_on_commit_callbacks, capsys
 ):
     learner, attempt, client = setup
-    monkeypatch.setattr(
-        "quizzes.receivers.record_completion_if_complete",
-        lambda *a, **k: (_ for _ in ()).throw(RuntimeError("crash")),
-    )
+    crash_at(monkeypatch, "quizzes.receivers.record_completion_if_complete")
     assert submit_right_answers(client, attempt).status_code == 500
     monkeypatch.undo()
 
