@@ -1,0 +1,119 @@
+"""The public pages at a 360 px phone and a 1280 px desktop: nothing scrolls sideways, axe
+finds nothing serious, and the main navigation is complete and usable with a thumb or a
+keyboard on the phone (docs/design.md)."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import User
+from certificates.issuing import revoke_certificate
+from tests.e2e.conftest import assert_accessible
+from tests.e2e.test_certificate_journey import complete_demo_course, log_in
+from tests.e2e.test_diagrams import media_on_disk  # noqa: F401 - the diagrams load
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+PHONE, DESKTOP = 360, 1280
+TAP = 44  # px: the smallest navigation target on a phone (WCAG 2.5.8 asks for 24)
+
+
+def assert_fits(page):
+    """No horizontal scrolling: the document is no wider than the window."""
+    scroll_width, window_width = page.evaluate(
+        "() => [document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert scroll_width <= window_width, f"{page.url}: {scroll_width}px wide in {window_width}px"
+
+
+def check(page, url, heading):
+    page.goto(url)
+    expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
+    assert_fits(page)
+    assert_accessible(page)
+
+
+def assert_navigation_usable(page, width):
+    """Every item of the main navigation is shown (no menu to open), inside the screen,
+    big enough to tap, not overlapping another, and reachable by keyboard with a visible
+    focus ring."""
+    nav = page.get_by_role("navigation", name="Main")
+    items = nav.get_by_role("link").all() + nav.get_by_role("button").all()
+    assert len(items) >= 5
+    boxes = []
+    for item in items:
+        expect(item).to_be_visible()
+        box = item.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, item.text_content()
+        assert box["height"] >= TAP and box["width"] >= TAP, item.text_content()
+        boxes.append(box)
+    for i, one in enumerate(boxes):
+        for other in boxes[i + 1 :]:
+            apart = (
+                one["x"] + one["width"] <= other["x"]
+                or other["x"] + other["width"] <= one["x"]
+                or one["y"] + one["height"] <= other["y"]
+                or other["y"] + other["height"] <= one["y"]
+            )
+            assert apart, "navigation items overlap"
+
+    # Keyboard: skip link, brand, then the first navigation link, with a visible ring.
+    page.locator("body").focus()
+    for _ in range(3):
+        page.keyboard.press("Tab")
+    focused = page.evaluate(
+        """() => {
+            const el = document.activeElement, style = getComputedStyle(el);
+            return {text: el.textContent.trim(), outline: style.outlineStyle,
+                    width: parseFloat(style.outlineWidth)};
+        }"""
+    )
+    assert focused["text"] == "Courses"
+    assert focused["outline"] != "none" and focused["width"] >= 2
+
+
+# media_on_disk before demo_site, so the demo's diagrams are written where the server reads.
+@pytest.mark.usefixtures("media_on_disk")
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_key_pages_fit_the_screen_and_pass_axe(page, demo_site, width):
+    certificate = complete_demo_course("learner@example.com")
+    base = demo_site.url
+    page.set_viewport_size({"width": width, "height": 800})
+
+    check(page, base + "/courses/", "Courses")
+    if width == PHONE:
+        assert_navigation_usable(page, width)
+    check(page, base + "/courses/nmt-foundations/ischemia/", "Ischemia")
+    figure = page.locator("main figure.figure img")
+    figure.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=figure.element_handle()
+    )
+    # The diagram uses the content width: all of a phone's, up to 960 px on a desktop.
+    shown = figure.bounding_box()["width"]
+    assert shown <= min(width, 960)
+    assert shown >= (width - 2 if width == PHONE else 900)
+
+    check(page, base + "/verify/", "Verify a certificate")
+    check(page, base + "/verify/?code=not-a-code", "Verify a certificate")
+    expect(page.get_by_text("That is not a verification code")).to_be_visible()
+    check(page, base + "/verify/ABCD-EFGH-JKMN-PQRS/", "No certificate found")
+    check(page, f"{base}/verify/{certificate.display_code}/", re.compile("^Certificate"))
+    expect(page.get_by_text("Valid.")).to_be_visible()
+
+    admin = User.objects.get(email="admin@example.com")
+    revoke_certificate(certificate, admin, "Issued to the wrong learner")
+    check(page, f"{base}/verify/{certificate.display_code}/", re.compile("^Certificate"))
+    expect(page.get_by_text("Reason: Issued to the wrong learner")).to_be_visible()
+
+    log_in(page, base, "learner@example.com", "demo-learner-password")
+    expect(page.get_by_role("heading", level=1, name="Your dashboard")).to_be_visible()
+    assert_fits(page)
+    assert_accessible(page)
+    if width == PHONE:
+        assert_navigation_usable(page, width)
+        # The navigation works at this size: a tap on it reaches the page.
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Principles").click()
+        expect(page.get_by_role("heading", level=1, name="Principles of NMT")).to_be_visible()
+        assert_fits(page)
