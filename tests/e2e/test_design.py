@@ -109,6 +109,7 @@ def test_key_pages_fit_the_screen_and_pass_axe(page, demo_site, width):
 
     log_in(page, base, "learner@example.com", "demo-learner-password")
     expect(page.get_by_role("heading", level=1, name="Your dashboard")).to_be_visible()
+    page.wait_for_load_state("load")
     assert_fits(page)
     assert_accessible(page)
     if width == PHONE:
