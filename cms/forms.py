@@ -6,6 +6,12 @@ from django import forms
 MAX_ID = 2**63 - 1
 
 
+def is_lookup_id(value):
+    """Whether `value` is an id the database can look up: ASCII digits within 64 bits."""
+    text = str(value).strip()
+    return text.isascii() and text.isdigit() and int(text) <= MAX_ID
+
+
 class IdChoiceField(forms.ModelChoiceField):
     """A ModelChoiceField that refuses an id the database could not even look up.
 
@@ -15,10 +21,8 @@ class IdChoiceField(forms.ModelChoiceField):
     """
 
     def to_python(self, value):
-        if value not in self.empty_values:
-            text = str(value).strip()
-            if not (text.isascii() and text.isdigit() and int(text) <= MAX_ID):
-                raise forms.ValidationError(
-                    self.error_messages["invalid_choice"], code="invalid_choice"
-                )
+        if value not in self.empty_values and not is_lookup_id(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
         return super().to_python(value)

@@ -9,6 +9,8 @@ from wagtail.admin.panels import ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from cms.forms import is_lookup_id
+
 from . import admin_views
 from .completion import course_status
 from .models import Attempt, CourseCompletion, Quiz
@@ -30,7 +32,7 @@ class QuizForm(WagtailAdminModelForm):
             data = data.copy()
             for name in self.CHOOSER_FIELDS:
                 value = data.get(name, "")
-                if value and not (value.isascii() and value.isdigit() and len(value) < 19):
+                if value and not is_lookup_id(value):
                     data[name] = ""
             if "data" in kwargs:
                 kwargs["data"] = data
