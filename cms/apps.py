@@ -19,7 +19,7 @@ class CmsConfig(AppConfig):
             signal.connect(new_generation, dispatch_uid=f"page-cache-{signal!r}")
 
         def page_deleted(sender, instance, **kwargs):
-            if isinstance(instance, Page | BaseSiteSetting):
+            if isinstance(instance, Page):  # any page type; settings are connected below
                 new_generation()
 
         post_delete.connect(page_deleted, weak=False, dispatch_uid="page-cache-delete")

@@ -35,11 +35,17 @@ SKIP_PREFIXES = (
 )
 
 
-def generation():
+def generation(request=None):
+    """The current generation; read from the cache once per request when given one (the
+    page cache, the module navigation and the module body all key on it)."""
+    if request is not None and hasattr(request, "content_generation"):
+        return request.content_generation
     value = cache.get(GENERATION_KEY)
     if value is None:
         cache.add(GENERATION_KEY, 1, timeout=None)
         value = cache.get(GENERATION_KEY) or 1
+    if request is not None:
+        request.content_generation = value
     return value
 
 
@@ -94,7 +100,7 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not candidate(request):
             return self.get_response(request)
-        number = generation()
+        number = generation(request)
         key = page_key(request, number)
         cached = cache.get(key)
         if cached is not None:

@@ -389,13 +389,13 @@ class ModulePage(RoutablePageMixin, Page):
             ],
         }
 
-    def navigation(self):
+    def navigation(self, request):
         """current_navigation(), the same for every reader: kept in the cache for the page
         cache's generation (any publish, move or delete starts a new one)."""
         from cms.page_cache import generation
 
         published = self.last_published_at.timestamp() if self.last_published_at else 0
-        key = f"module-navigation:{self.pk}:{published}:{generation()}"
+        key = f"module-navigation:{self.pk}:{published}:{generation(request)}"
         navigation = cache.get(key)
         if navigation is None:
             navigation = self.current_navigation()
@@ -406,7 +406,7 @@ class ModulePage(RoutablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         preview = getattr(request, "is_preview", False)
-        context.update(self.current_navigation() if preview else self.navigation())
+        context.update(self.current_navigation() if preview else self.navigation(request))
         context.update(self.learner_context(request))
         return context
 
