@@ -63,10 +63,11 @@ def provider_contact(certificate):
 def certificate_context(certificate):
     """What the certificate template draws, all from the certificate's snapshot."""
     hours = f"{certificate.ce_hours.normalize():f}"
+    verification_url = certificate.verification_url()
     return {
         "certificate": certificate,
-        "verification_url": certificate.verification_url(),
-        "qr": qr_data_uri(certificate.verification_url()),
+        "verification_url": verification_url,
+        "qr": qr_data_uri(verification_url),
         "signature": signature_data_uri(certificate),
         "monogram": monogram(certificate.provider_name),
         "provider_contact": provider_contact(certificate),
