@@ -10,7 +10,7 @@ class CmsConfig(AppConfig):
 
         from wagtail.contrib.settings.models import BaseSiteSetting
         from wagtail.images import get_image_model
-        from wagtail.models import Page, Site
+        from wagtail.models import Page, PageViewRestriction, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from .page_cache import invalidate_on, new_generation
@@ -23,4 +23,6 @@ class CmsConfig(AppConfig):
                 new_generation()
 
         post_delete.connect(page_deleted, weak=False, dispatch_uid="page-cache-delete")
-        invalidate_on(get_image_model(), Site, *BaseSiteSetting.__subclasses__())
+        invalidate_on(
+            get_image_model(), Site, PageViewRestriction, *BaseSiteSetting.__subclasses__()
+        )

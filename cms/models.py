@@ -9,6 +9,8 @@ from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Page
 from wagtail.search import index
 
+from .routing import KeptViewRestrictionsMixin
+
 
 class CustomImage(AbstractImage):
     """Project image model, in place from the first migration so fields can be added later."""
@@ -27,7 +29,7 @@ class CustomRendition(AbstractRendition):
         unique_together = (("image", "filter_spec", "focal_point_key"),)
 
 
-class HomePage(Page):
+class HomePage(KeptViewRestrictionsMixin, Page):
     """The site's root page. Section pages restrict themselves to live under it."""
 
     intro = models.CharField(

@@ -8,7 +8,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from wagtail.models import Page
+from wagtail.views import serve as wagtail_serve
 
+from .routing import keep_route, prime_route
 from .text import without_control_characters
 
 SEARCH_RESULTS_PER_PAGE = 10
@@ -55,3 +57,12 @@ def healthz(request):
             status=503,
         )
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def serve(request, path):
+    """Wagtail's page view, starting from the route kept in the cache when there is one."""
+    primed = prime_route(request, path)
+    response = wagtail_serve(request, path)
+    if not primed and response.status_code == 200:
+        keep_route(request, path)
+    return response

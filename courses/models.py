@@ -20,6 +20,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.routing import KeptViewRestrictionsMixin
+
 from .blocks import ModuleBodyBlock, ObjectivesBlock
 from .ce_hours import estimate_for_modules
 from .panels import CEHourEstimatePanel
@@ -74,7 +76,7 @@ class Instructor(index.Indexed, models.Model):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
 
-class CourseIndexPage(RoutablePageMixin, Page):
+class CourseIndexPage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
     """The catalog (slug `courses`), with a browse-by-principle view of every module."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -138,7 +140,7 @@ class CourseIndexPage(RoutablePageMixin, Page):
         )
 
 
-class CoursePage(RoutablePageMixin, Page):
+class CoursePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
     """A course with the CE facts printed on its certificates."""
 
     HOME_STUDY = "home_study"
@@ -307,7 +309,7 @@ class CourseApproval(Orderable):
         return f"{self.approver} {self.number}"
 
 
-class ModulePage(RoutablePageMixin, Page):
+class ModulePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
     """One module of a course, teaching one or more principles of NMT."""
 
     summary = models.TextField(

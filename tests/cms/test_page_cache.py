@@ -93,6 +93,13 @@ def test_restricted_pages_are_never_kept(client, course):
         assert "X-Page-Cache" not in response or response["X-Page-Cache"] != "hit"
 
 
+def test_restricting_a_page_drops_its_kept_copies(client, warm):
+    """A privacy setting is no publish, yet visitors must not keep reading the kept copy."""
+    PageViewRestriction.objects.create(page=warm, restriction_type=PageViewRestriction.LOGIN)
+    response = client.get(warm.url)
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
 def test_answers_that_set_a_csrf_cookie_are_never_kept(course):
     request = RequestFactory().get(course.url)
     request.page_cache_page = course

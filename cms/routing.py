@@ -1,0 +1,109 @@
+"""Wagtail page routes kept in the cache, so that serving a page starts with one query.
+
+To serve /courses/nmt-foundations/ischemia/, Wagtail finds the site (a query), loads its root
+page, then for each path segment looks up the child and loads its specific page (two queries
+per segment), and before serving checks the view restrictions of the page and its ancestors
+(two more). The answer is the same until a page is published, moved or deleted, a site or a
+view restriction changes, and each of those starts a new page-cache generation
+(cms/page_cache.py). So after a page answers 200, its route is kept for the generation: the
+page's id and type, how many path segments lead to it, and the ids of the view restrictions
+that apply to it. The next request for the path loads that one page by id and hands Wagtail
+the route it would have found (`request._wagtail_route_for_request`, Wagtail's own
+per-request memo); Wagtail's serve view, its hooks and the view-restriction check then run
+as usual.
+
+A kept route is only used while the page still lives at that path (its `url_path` is
+checked), so a stale entry can never serve the wrong page; the page's own `route()` still
+checks that it is live and resolves any sub-route (RoutablePageMixin). With Redis every app
+server shares the routes.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.http import Http404
+from django.http.request import split_domain_port
+
+from wagtail.models import Page, PageViewRestriction, Site
+
+from .page_cache import generation
+
+KEEP_SECONDS = 24 * 60 * 60
+
+
+def find_site(request):
+    """Site.find_for_request, kept for the generation per host and port."""
+    if hasattr(request, "_wagtail_site"):
+        return request._wagtail_site
+    hostname = split_domain_port(request._get_raw_host())[0]
+    key = f"site:{generation(request)}:{hostname}:{request.get_port()}"
+    site = cache.get(key)
+    if site is None:
+        site = Site.find_for_request(request)
+        if site is not None:
+            cache.set(key, site, KEEP_SECONDS)
+    request._wagtail_site = site
+    return site
+
+
+def _segments(path):
+    return [segment for segment in path.split("/") if segment]
+
+
+def _route_key(request, site, path):
+    return f"route:{generation(request)}:{site.pk}:{path}"
+
+
+def _lives_at(page, site, segments):
+    """Whether the page's URL path is the site root followed by these segments."""
+    return page.url_path == site.root_page.url_path + "".join(f"{s}/" for s in segments)
+
+
+def prime_route(request, path):
+    """Give Wagtail the kept route for this path, if one is kept; return whether it was."""
+    site = find_site(request)
+    if site is None:
+        return False
+    kept = cache.get(_route_key(request, site, path))
+    if kept is None:
+        return False
+    page_id, content_type_id, depth, restriction_ids = kept
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    page = model.objects.filter(pk=page_id).first() if model else None
+    segments = _segments(path)
+    if page is None or not _lives_at(page, site, segments[:depth]):
+        return False  # moved or deleted since: route the usual way
+    page.kept_view_restriction_ids = restriction_ids
+    try:
+        request._wagtail_route_for_request = page.route(request, segments[depth:])
+    except Http404:
+        request._wagtail_route_for_request = None
+    return True
+
+
+def keep_route(request, path):
+    """Keep the route Wagtail just found for this path (call after a 200 answer)."""
+    site = find_site(request)
+    route = getattr(request, "_wagtail_route_for_request", None)
+    if site is None or route is None:
+        return
+    page = route[0]
+    depth = page.depth - site.root_page.depth
+    if depth < 0 or not _lives_at(page, site, _segments(path)[:depth]):
+        return  # not under this site's root the usual way (an alias or a translation)
+    restriction_ids = list(Page.get_view_restrictions(page).values_list("id", flat=True))
+    entry = (page.pk, page.content_type_id, depth, restriction_ids)
+    cache.set(_route_key(request, site, path), entry, KEEP_SECONDS)
+
+
+class KeptViewRestrictionsMixin:
+    """For page models: a page served through a kept route answers get_view_restrictions()
+    from the ids kept with the route (none: no query at all) instead of querying its
+    ancestors and their restrictions again. Any other instance asks Wagtail as usual."""
+
+    def get_view_restrictions(self):
+        restriction_ids = getattr(self, "kept_view_restriction_ids", None)
+        if restriction_ids is None:
+            return super().get_view_restrictions()
+        if not restriction_ids:
+            return PageViewRestriction.objects.none()
+        return PageViewRestriction.objects.filter(id__in=restriction_ids)
