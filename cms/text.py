@@ -1,6 +1,7 @@
 """Text from outside that must be safe to store or query."""
 
 import re
+from decimal import Decimal
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -8,3 +9,18 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 def without_control_characters(text, replacement=" "):
     """The text with control characters replaced (PostgreSQL refuses NUL in text)."""
     return _CONTROL.sub(replacement, str(text))
+
+
+def ce_amount(hours):
+    """CE hours as written everywhere on the site and on certificates: NCBTMB's unit "CEs"
+    (never "CEUs"), singular for exactly one: "1 CE", "2.5 CEs", "0 CEs". Up to two
+    decimals, without trailing zeros."""
+    if hours is None or hours == "":
+        return ""
+    number = f"{Decimal(str(hours)):.2f}".rstrip("0").rstrip(".")
+    return f"{number} {ce_unit(hours)}"
+
+
+def ce_unit(hours):
+    """ "CE" for exactly one hour, "CEs" for any other amount."""
+    return "CE" if Decimal(str(hours)) == 1 else "CEs"
