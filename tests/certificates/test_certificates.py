@@ -78,13 +78,14 @@ def test_pdf_holds_every_required_fact(client, certificate):
         certificate.course_title,
         "Certificate of Achievement",
         "Home Study",
-        f"{certificate.ce_hours.normalize()} CEs",
         certificate.provider_name,
         certificate.provider_number,
         certificate.display_code,
         certificate.completed_on.strftime("%B"),
     ):
         assert fact in text, fact
+    # One hour in the singular; NCBTMB's "CEs" for any other amount, never "CEUs".
+    assert re.search(r"\b1 CE\b", text) and "1 CEs" not in text
     assert "CEU" not in text
 
 
@@ -202,7 +203,7 @@ def test_dashboard_lists_certificates_and_hours(client, certificate, learner):
     text = client.get("/dashboard/").text
     assert "Download certificate" in text
     assert f"/certificates/{certificate.display_code}.pdf" in text
-    assert f"{certificate.ce_hours.normalize()} CEs" in text
+    assert "<td>1 CE</td>" in text  # one CE hour, in the singular
 
 
 def test_admin_finds_and_revokes_with_a_reason(client, admin_user, certificate):

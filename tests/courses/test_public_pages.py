@@ -11,7 +11,7 @@ def test_catalog_lists_published_courses(client, course):
     response = client.get("/courses/")
     assert response.status_code == 200
     assert course.title in response.text
-    assert "1 CEs" in response.text or "1.00 CEs" in response.text
+    assert "<dd>1 CE</dd>" in response.text  # one hour: "CE", not "CEs"
 
 
 def test_course_page_shows_ce_facts_and_modules(client, course):
@@ -19,7 +19,7 @@ def test_course_page_shows_ce_facts_and_modules(client, course):
     text = response.text
     assert response.status_code == 200
     assert course.approved_title in text
-    assert "CE hours" in text and "CEs" in text
+    assert "<dt>CE hours</dt><dd>1 CE</dd>" in text
     assert "Home Study" in text
     for module in ModulePage.objects.child_of(course):
         assert module.title in text

@@ -20,7 +20,7 @@ def test_newcomer_goes_from_home_to_a_module(page, demo_site):
 
     page.get_by_role("link", name="Neuromuscular Therapy Foundations", exact=True).click()
     expect(page.get_by_role("heading", name="Course facts")).to_be_visible()
-    expect(page.get_by_text("1 CEs")).to_be_visible()
+    expect(page.get_by_text("1 CE", exact=True)).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Ischemia", exact=True).click()
