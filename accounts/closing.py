@@ -5,6 +5,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
+from .renewal import DEFAULT_PERIOD_MONTHS
 from .signals import account_closed
 
 CLOSED_EMAIL_DOMAIN = "closed.invalid"
@@ -27,6 +28,9 @@ def close_account(user):
     user.licence_number = ""
     user.licence_state = ""
     user.ncbtmb_number = ""
+    user.ce_hours_required = None
+    user.renewal_due_on = None
+    user.renewal_period_months = DEFAULT_PERIOD_MONTHS
     user.is_active = False
     user.is_staff = False
     user.is_superuser = False

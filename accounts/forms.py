@@ -3,10 +3,18 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
 
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
 from .models import User
+from .renewal import (
+    DEFAULT_PERIOD_MONTHS,
+    MAX_HOURS,
+    MIN_HOURS,
+    PERIOD_CHOICES,
+    due_date_problem,
+)
 
 PROFILE_FIELDS = ("legal_name", "licence_number", "licence_state", "ncbtmb_number")
 
@@ -108,10 +116,56 @@ class SignupForm(ProfileFieldsMixin, forms.ModelForm):
         return user
 
 
+RENEWAL_FIELDS = ("ce_hours_required", "renewal_due_on", "renewal_period_months")
+HOURS_MESSAGE = f"Enter whole hours from {MIN_HOURS} to {MAX_HOURS}, or leave it empty."
+
+
 class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
+    """The learner's own details, and the licence renewal facts the dashboard measures
+    CE hours against (all three optional; the period length defaults to 24 months)."""
+
+    ce_hours_required = forms.IntegerField(
+        label="CE hours required per renewal",
+        required=False,
+        min_value=MIN_HOURS,
+        max_value=MAX_HOURS,
+        help_text="How many CE hours your licensing board requires for each renewal, in whole "
+        "hours, e.g. 24.",
+        error_messages={
+            "invalid": HOURS_MESSAGE,
+            "min_value": HOURS_MESSAGE,
+            "max_value": HOURS_MESSAGE,
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
+    )
+    renewal_due_on = forms.DateField(
+        label="Licence renewal due",
+        required=False,
+        help_text="The day your current licence period ends, as on your licence.",
+        error_messages={"invalid": "Enter a date, e.g. 2027-12-31, or leave it empty."},
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    renewal_period_months = forms.TypedChoiceField(
+        label="Length of each licence period",
+        choices=PERIOD_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=DEFAULT_PERIOD_MONTHS,
+        help_text="How often you renew. Your CE hours are counted from the start of the "
+        "current period.",
+        error_messages={"invalid_choice": "Choose one of the period lengths listed."},
+    )
+
     class Meta:
         model = User
-        fields = ("email", "legal_name", "licence_number", "licence_state", "ncbtmb_number")
+        fields = (
+            "email",
+            "legal_name",
+            "licence_number",
+            "licence_state",
+            "ncbtmb_number",
+            *RENEWAL_FIELDS,
+        )
         widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email"})}
 
     def __init__(self, *args, **kwargs):
@@ -120,6 +174,22 @@ class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
             "Printed on future certificates. Certificates already issued keep the name they "
             "were issued with."
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        due_on = cleaned.get("renewal_due_on")
+        months = cleaned.get("renewal_period_months") or DEFAULT_PERIOD_MONTHS
+        if due_on and "renewal_period_months" not in self.errors:
+            problem = due_date_problem(due_on, months, timezone.localdate())
+            if problem:
+                self.add_error("renewal_due_on", problem)
+        return cleaned
+
+    def identity_fields(self):
+        return [field for field in self.visible_fields() if field.name not in RENEWAL_FIELDS]
+
+    def renewal_fields(self):
+        return [field for field in self.visible_fields() if field.name in RENEWAL_FIELDS]
 
 
 class EmailAuthenticationForm(AuthenticationForm):

@@ -1,8 +1,11 @@
 """The learner's identity: email login, and the legal name printed on certificates."""
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+
+from .renewal import DEFAULT_PERIOD_MONTHS, MAX_HOURS, MIN_HOURS, PERIOD_CHOICES, renewal_period
 
 
 class UserManager(BaseUserManager):
@@ -53,6 +56,27 @@ class User(AbstractUser):
         help_text="Where the licence was issued, e.g. Florida or Ontario.",
     )
     ncbtmb_number = models.CharField("NCBTMB number", max_length=50, blank=True)
+    # Licence renewal, as the learner's board sets it; the dashboard measures CE hours
+    # against it (accounts/renewal.py, certificates/ce_progress.py).
+    ce_hours_required = models.PositiveSmallIntegerField(
+        "CE hours required per renewal",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(MIN_HOURS), MaxValueValidator(MAX_HOURS)],
+        help_text="How many CE hours your licensing board requires for each renewal.",
+    )
+    renewal_due_on = models.DateField(
+        "licence renewal due",
+        null=True,
+        blank=True,
+        help_text="The day your current licence period ends.",
+    )
+    renewal_period_months = models.PositiveSmallIntegerField(
+        "licence period",
+        choices=PERIOD_CHOICES,
+        default=DEFAULT_PERIOD_MONTHS,
+        help_text="How long each licence period lasts.",
+    )
     closed_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -70,6 +94,17 @@ class User(AbstractUser):
         ordering = ["email"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+            models.CheckConstraint(
+                condition=models.Q(ce_hours_required__isnull=True)
+                | models.Q(ce_hours_required__gte=MIN_HOURS, ce_hours_required__lte=MAX_HOURS),
+                name="accounts_user_ce_hours_required_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    renewal_period_months__in=[months for months, _ in PERIOD_CHOICES]
+                ),
+                name="accounts_user_renewal_period_months_choice",
+            ),
         ]
 
     def __str__(self):
@@ -80,3 +115,7 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.first_name or self.legal_name or self.email
+
+    def renewal_period(self, today):
+        """The licence period running `today` (accounts.renewal.RenewalPeriod)."""
+        return renewal_period(self.renewal_due_on, self.renewal_period_months, today)

@@ -78,7 +78,16 @@ def fingerprint():
     """What a refused submission must leave unchanged."""
     return (
         User.objects.count(),
-        tuple(User.objects.order_by("pk").values_list("legal_name", "email", "is_active")),
+        tuple(
+            User.objects.order_by("pk").values_list(
+                "legal_name",
+                "email",
+                "is_active",
+                "ce_hours_required",
+                "renewal_due_on",
+                "renewal_period_months",
+            )
+        ),
         Enrollment.objects.count(),
         ModuleProgress.objects.filter(completed_at__isnull=False).count(),
         Attempt.objects.filter(status=Attempt.SUBMITTED).count(),
