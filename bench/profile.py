@@ -44,6 +44,7 @@ def main(argv=None):
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sql", action="store_true", help="print one request's SQL first")
+    parser.add_argument("--save", help="also write the cProfile stats to this file")
     args = parser.parse_args(argv)
 
     size = SIZES[args.size]
@@ -82,6 +83,8 @@ def main(argv=None):
         send(client, chosen[i % len(chosen)])
     profiler.disable()
     elapsed = time.perf_counter() - started
+    if args.save:
+        profiler.dump_stats(args.save)
 
     print(f"{args.endpoint}: {args.requests} requests, size {size.name}")
     print(f"  {per_request_queries:.1f} SQL queries per request")

@@ -1,5 +1,6 @@
 """The site shell: home page, image model and the provider identity printed on certificates."""
 
+from django.core.cache import caches
 from django.db import models
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -9,7 +10,8 @@ from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Page
 from wagtail.search import index
 
-from .routing import KeptViewRestrictionsMixin
+from .page_cache import generation
+from .routing import KEEP_SECONDS, KeptViewRestrictionsMixin, find_site
 
 
 class CustomImage(AbstractImage):
@@ -94,3 +96,19 @@ class ProviderSettings(BaseSiteSetting):
 
     def __str__(self):
         return self.provider_name
+
+    @classmethod
+    def for_request(cls, request):
+        """As Wagtail's, but the row is kept for the content generation (saving any setting
+        starts a new one: cms/apps.py), so serving a page reads no settings row."""
+        attr_name = cls.get_cache_attr_name()
+        if not hasattr(request, attr_name):
+            site = find_site(request)
+            key = f"provider-settings:{generation(request)}:{site.pk if site else None}"
+            provider = caches["kept"].get(key)
+            if provider is None:
+                provider = cls.for_site(site)
+                caches["kept"].set(key, provider, KEEP_SECONDS)
+            provider._request = request
+            setattr(request, attr_name, provider)
+        return getattr(request, attr_name)

@@ -10,6 +10,8 @@ shared by every app server.
 """
 
 import logging
+import time
+import uuid
 
 from django.conf import settings
 from django.core.cache import cache
@@ -42,11 +44,20 @@ def generation(request=None):
         return request.content_generation
     value = cache.get(GENERATION_KEY)
     if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY) or 1
+        cache.add(GENERATION_KEY, first_generation(), timeout=None)
+        value = cache.get(GENERATION_KEY)
+    if value is None:  # the cache is unreachable: a value no kept entry can carry
+        value = f"unshared-{uuid.uuid4().hex}"
     if request is not None:
         request.content_generation = value
     return value
+
+
+def first_generation():
+    """The number a new series of generations starts from: the time in microseconds, so that
+    after the cache is emptied or Redis restarts no number comes round again (app servers
+    keep entries under these numbers in their own memory: cms/kept.py)."""
+    return time.time_ns() // 1000
 
 
 def new_generation(**kwargs):
@@ -54,7 +65,17 @@ def new_generation(**kwargs):
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # not set yet: nothing is kept
-        cache.add(GENERATION_KEY, 1, timeout=None)
+        cache.add(GENERATION_KEY, first_generation(), timeout=None)
+
+
+def fragment_version(request, page):
+    """How a template fragment of this page is kept (`{% cache fragment.seconds name page.pk
+    fragment.version using="kept" %}`): under its published version and the generation, for
+    a day; a preview is never kept (a key of its own and no time)."""
+    if getattr(request, "is_preview", False):
+        return {"version": f"preview-{uuid.uuid4().hex}", "seconds": 0}
+    published = page.last_published_at.isoformat() if page.last_published_at else "never"
+    return {"version": f"{published}:{generation(request)}", "seconds": 24 * 60 * 60}
 
 
 def page_key(request, generation_number):

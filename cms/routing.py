@@ -1,25 +1,25 @@
-"""Wagtail page routes kept in the cache, so that serving a page starts with one query.
+"""Wagtail page routes kept in the cache, so that serving a page needs no query of its own.
 
 To serve /courses/nmt-foundations/ischemia/, Wagtail finds the site (a query), loads its root
 page, then for each path segment looks up the child and loads its specific page (two queries
 per segment), and before serving checks the view restrictions of the page and its ancestors
-(two more). The answer is the same until a page is published, moved or deleted, a site or a
-view restriction changes, and each of those starts a new page-cache generation
-(cms/page_cache.py). So after a page answers 200, its route is kept for the generation: the
-page's id and type, how many path segments lead to it, and the ids of the view restrictions
-that apply to it. The next request for the path loads that one page by id and hands Wagtail
-the route it would have found (`request._wagtail_route_for_request`, Wagtail's own
-per-request memo); Wagtail's serve view, its hooks and the view-restriction check then run
-as usual.
+(two more). The answer only changes when a page is published, unpublished (also when it
+expires), moved or deleted, or a site or a view restriction changes, and each of those starts
+a new page-cache generation (cms/page_cache.py). So after a page answers 200 its route is
+kept for the generation: the live page itself (without its StreamFields, which kept template
+fragments stand in for), how many path segments lead to it, and the ids of the view
+restrictions that apply to it. The next request for the path hands Wagtail the route it
+would have found (`request._wagtail_route_for_request`, Wagtail's own per-request memo);
+Wagtail's serve view, its hooks and the view-restriction check then run as usual, and the
+page's own `route()` still resolves any sub-route (RoutablePageMixin).
 
-A kept route is only used while the page still lives at that path (its `url_path` is
-checked), so a stale entry can never serve the wrong page; the page's own `route()` still
-checks that it is live and resolves any sub-route (RoutablePageMixin). With Redis every app
-server shares the routes.
+A kept route is exactly as fresh as an anonymous visitor's kept copy of the page (which is
+served without any query at all): every Wagtail action that changes what a path serves
+starts a new generation. Routes live in the `kept` cache (cms/kept.py): in each app server's
+memory and in Redis, shared by every app server.
 """
 
-from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import Http404
 from django.http.request import split_domain_port
 
@@ -36,11 +36,11 @@ def find_site(request):
         return request._wagtail_site
     hostname = split_domain_port(request._get_raw_host())[0]
     key = f"site:{generation(request)}:{hostname}:{request.get_port()}"
-    site = cache.get(key)
+    site = caches["kept"].get(key)
     if site is None:
         site = Site.find_for_request(request)
         if site is not None:
-            cache.set(key, site, KEEP_SECONDS)
+            caches["kept"].set(key, site, KEEP_SECONDS)
     request._wagtail_site = site
     return site
 
@@ -63,18 +63,13 @@ def prime_route(request, path):
     site = find_site(request)
     if site is None:
         return False
-    kept = cache.get(_route_key(request, site, path))
+    kept = caches["kept"].get(_route_key(request, site, path))
     if kept is None:
         return False
-    page_id, content_type_id, depth, restriction_ids = kept
-    model = ContentType.objects.get_for_id(content_type_id).model_class()
-    page = model.objects.filter(pk=page_id).first() if model else None
-    segments = _segments(path)
-    if page is None or not _lives_at(page, site, segments[:depth]):
-        return False  # moved or deleted since: route the usual way
+    page, depth, restriction_ids = kept
     page.kept_view_restriction_ids = restriction_ids
     try:
-        request._wagtail_route_for_request = page.route(request, segments[depth:])
+        request._wagtail_route_for_request = page.route(request, _segments(path)[depth:])
     except Http404:
         request._wagtail_route_for_request = None
     return True
@@ -86,13 +81,17 @@ def keep_route(request, path):
     route = getattr(request, "_wagtail_route_for_request", None)
     if site is None or route is None:
         return
-    page = route[0]
-    depth = page.depth - site.root_page.depth
-    if depth < 0 or not _lives_at(page, site, _segments(path)[:depth]):
+    found = route[0]
+    depth = found.depth - site.root_page.depth
+    if depth < 0 or not _lives_at(found, site, _segments(path)[:depth]):
         return  # not under this site's root the usual way (an alias or a translation)
+    # A clean copy without its StreamFields (loaded only if the page renders them; kept
+    # fragments usually stand in) and without the ancestors routing attached to it.
+    page = type(found).objects.defer_streamfields().get(pk=found.pk)
     restriction_ids = list(Page.get_view_restrictions(page).values_list("id", flat=True))
-    entry = (page.pk, page.content_type_id, depth, restriction_ids)
-    cache.set(_route_key(request, site, path), entry, KEEP_SECONDS)
+    caches["kept"].set(
+        _route_key(request, site, path), (page, depth, restriction_ids), KEEP_SECONDS
+    )
 
 
 class KeptViewRestrictionsMixin:

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.shortcuts import get_object_or_404
@@ -20,6 +20,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.page_cache import fragment_version, generation
 from cms.routing import KeptViewRestrictionsMixin
 
 from .blocks import ModuleBodyBlock, ObjectivesBlock
@@ -394,14 +395,12 @@ class ModulePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
     def navigation(self, request):
         """current_navigation(), the same for every reader: kept in the cache for the page
         cache's generation (any publish, move or delete starts a new one)."""
-        from cms.page_cache import generation
-
         published = self.last_published_at.timestamp() if self.last_published_at else 0
         key = f"module-navigation:{self.pk}:{published}:{generation(request)}"
-        navigation = cache.get(key)
+        navigation = caches["kept"].get(key)
         if navigation is None:
             navigation = self.current_navigation()
-            cache.set(key, navigation, 24 * 60 * 60)
+            caches["kept"].set(key, navigation, 24 * 60 * 60)
         self.__dict__["course"] = navigation["course"]  # fills the cached_property
         return navigation
 
@@ -409,18 +408,16 @@ class ModulePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         preview = getattr(request, "is_preview", False)
         context.update(self.current_navigation() if preview else self.navigation(request))
-        context.update(self.learner_context(request))
+        context.update(self.learner_context(request), fragment=fragment_version(request, self))
         return context
 
     def learner_context(self, request):
         """The enrolled learner's progress on this module (nothing for anyone else)."""
-        from .enrollment import enrollment_for
-        from .progress import minimum_seconds, record_view, remaining_seconds
+        from .progress import learner_progress, minimum_seconds, remaining_seconds
 
-        enrollment = enrollment_for(request.user, self.course)
+        enrollment, progress = learner_progress(request.user, self, self.course)
         if enrollment is None:
             return {"enrollment": None}
-        progress = record_view(enrollment, self)
         remaining = remaining_seconds(progress, self, self.course)
         return {
             "enrollment": enrollment,

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .enrollment import enrollment_for
 from .models import ModuleProgress
 from .signals import module_completed
 
@@ -46,6 +47,25 @@ def record_view(enrollment, module, now=None):
             )
     except IntegrityError:
         return ModuleProgress.objects.get(enrollment=enrollment, module=module)
+
+
+def learner_progress(user, module, course):
+    """The learner's enrollment in the course and progress row for the module, the row made
+    at the first view; (None, None) when not enrolled. One query once the row exists: module
+    pages and heartbeats ask on every request."""
+    if not user.is_authenticated:
+        return None, None
+    progress = (
+        ModuleProgress.objects.select_related("enrollment")
+        .filter(enrollment__user=user, enrollment__course_id=course.id, module=module)
+        .first()
+    )
+    if progress is not None:
+        return progress.enrollment, progress
+    enrollment = enrollment_for(user, course)
+    if enrollment is None:
+        return None, None
+    return enrollment, record_view(enrollment, module)
 
 
 def _credit(progress, seconds, now):

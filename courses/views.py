@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET
 from wagtail import hooks
 
 from .dashboard import course_progress_for
-from .enrollment import EnrollmentRefused, enroll, enrollment_for
-from .progress import mark_complete, record_heartbeat, record_view, remaining_seconds
+from .enrollment import EnrollmentRefused, enroll
+from .progress import learner_progress, mark_complete, record_heartbeat, remaining_seconds
 
 
 def enroll_view(request, course):
@@ -32,10 +32,7 @@ def enroll_view(request, course):
 
 
 def _learner_progress(request, module):
-    enrollment = enrollment_for(request.user, module.course)
-    if enrollment is None:
-        return None
-    return record_view(enrollment, module)
+    return learner_progress(request.user, module, module.course)[1]
 
 
 def heartbeat_view(request, module):

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 
@@ -85,12 +86,12 @@ register_snippet(QuizViewSet)
 
 @hooks.register("module_learner_panels")
 def module_quiz_panel(request, module, enrollment):
-    quiz = Quiz.objects.filter(module=module).first()
+    passed = Attempt.objects.filter(enrollment=enrollment, quiz=OuterRef("pk"), passed=True)
+    quiz = Quiz.objects.filter(module=module).annotate(passed=Exists(passed)).first()
     if quiz is None:
         return None
-    passed = Attempt.objects.filter(enrollment=enrollment, quiz=quiz, passed=True).exists()
     return render_to_string(
-        "quizzes/module_panel.html", {"quiz": quiz, "passed": passed}, request=request
+        "quizzes/module_panel.html", {"quiz": quiz, "passed": quiz.passed}, request=request
     )
 
 

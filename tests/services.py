@@ -6,6 +6,8 @@ everything."""
 import os
 import uuid
 
+from django.conf import settings
+
 import pytest
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -37,5 +39,6 @@ def redis_cache_settings(url, prefix=None):
                 "SOCKET_CONNECT_TIMEOUT": 0.5,
                 "SOCKET_TIMEOUT": 0.5,
             },
-        }
+        },
+        "kept": settings.KEPT_CACHE,
     }

@@ -117,7 +117,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
-                "cms.context_processors.content_generation",
             ],
         },
     },
@@ -157,6 +156,9 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Values that never change under their key, also held in each process (cms/kept.py).
+KEPT_CACHE = {"BACKEND": "cms.kept.KeptCache", "LOCATION": "default"}
+CACHES["kept"] = KEPT_CACHE
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 AUTH_USER_MODEL = "accounts.User"

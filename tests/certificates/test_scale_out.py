@@ -2,7 +2,8 @@
 
 Two gunicorn processes on different ports share the test database and a Redis database.
 A session made by signing in on A works on B; rate-limit counts made on A and B add up; a
-page copy kept by A is served by B; a revocation made through A's admin shows on B's API at
+page copy kept by A is served by B; a publish shows on both at once, though each keeps
+rendered parts in its own memory; a revocation made through A's admin shows on B's API at
 once (the cached look-up is dropped for both).
 """
 
@@ -19,12 +20,14 @@ import urllib.request
 
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
+from django.test import override_settings
 
 import pytest
 import redis
 
+from courses.models import ModulePage
 from tests.concurrency import needs_postgresql
-from tests.services import require_redis
+from tests.services import redis_cache_settings, require_redis
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -161,6 +164,26 @@ def test_a_page_kept_by_one_server_is_served_by_the_other(servers, course):
     assert status == 200 and headers["X-Page-Cache"] == "hit"
     status, headers, _, _ = Browser().request(b + course.url, headers=host)
     assert status == 200 and headers["X-Page-Cache"] == "hit"
+
+
+def test_a_publish_shows_at_once_on_every_server(servers, course, learner):
+    """Each server keeps rendered module parts and routes in its own memory (cms/kept.py)
+    under the content generation, which lives in Redis: a publish anywhere moves it on."""
+    a, b = servers
+    module = ModulePage.objects.child_of(course).first()
+    reader = Browser()
+    reader.post_form(f"{b}/accounts/login/", {"username": learner.email, "password": PASSWORD})
+    for _ in range(4):  # both workers of B render and keep the module's parts
+        status, _, page, _ = reader.request(b + module.url)
+        assert status == 200 and module.summary in page and "Log out" in page
+    redis_url = f"{require_redis().rsplit('/', 1)[0]}/{REDIS_DB}"
+    with override_settings(CACHES=redis_cache_settings(redis_url, prefix="nmt")):
+        module.summary = "A summary published through another server."
+        module.save_revision().publish()  # the signals an editor's publish sends, on any server
+    for server in (a, b):
+        for _ in range(4):
+            status, _, page, _ = reader.request(server + module.url)
+            assert status == 200 and "A summary published through another server." in page
 
 
 def test_a_revocation_through_one_server_shows_on_the_other(servers, certificate, admin_user):

@@ -1,15 +1,18 @@
 """Kept routes (cms/routing.py): after a page answers 200, the next request for its path loads
 the one page by id instead of walking the tree, and still gives the answer Wagtail's own
-routing would: restrictions apply, an unpublished or moved page is not served at its old
-path, sub-routes work, and paths that do not answer 200 are never kept."""
+routing would: restrictions apply, an unpublished, expired, renamed or moved page is not
+served at its old path, sub-routes work, and paths that do not answer 200 are never kept."""
 
 import re
+from datetime import timedelta
 
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from wagtail.models import Page, PageViewRestriction, Site
 
@@ -18,6 +21,7 @@ import pytest
 from cms.models import ProviderSettings
 from courses.enrollment import enroll
 from courses.models import ModulePage
+from tests.conftest import build_course
 
 
 @pytest.fixture(autouse=True)
@@ -49,33 +53,47 @@ def queries_for(client, url, method="get", **kwargs):
     return response, [q["sql"] for q in queries]
 
 
-def test_a_second_request_loads_only_the_page_and_no_ancestors(client, module):
+def test_a_second_request_loads_no_page_site_or_restriction(client, module):
     first, first_sql = queries_for(client, module.url)
     second, second_sql = queries_for(client, module.url)
     assert first.status_code == second.status_code == 200
     assert second.content == first.content
-    page_queries = [sql for sql in second_sql if '"wagtailcore_page"' in sql]
-    assert len(page_queries) == 1, page_queries  # the module, by id
+    assert not any('"wagtailcore_page"' in sql for sql in second_sql)  # the page is kept
     assert not any("wagtailcore_pageviewrestriction" in sql for sql in second_sql)
     assert not any('"wagtailcore_site"' in sql for sql in second_sql)
     assert len(second_sql) < len(first_sql) - 4
 
 
-def test_a_page_moved_without_notice_is_not_served_at_its_old_path(client, course, module):
-    """The kept route is checked against the page's URL path, so even a change that started
-    no new generation (a raw update) cannot make the old path serve the page."""
+def test_a_renamed_page_is_served_at_its_new_path_only(client, course, module):
     old_url = module.url
     assert client.get(old_url).status_code == 200
-    ModulePage.objects.filter(pk=module.pk).update(
-        slug="renamed", url_path=module.url_path.replace(module.slug, "renamed")
-    )
+    module.slug = "renamed"
+    module.save_revision().publish()
     assert client.get(old_url).status_code == 404
     assert client.get(course.url + "renamed/").status_code == 200
 
 
+def test_a_moved_page_is_served_at_its_new_path_only(client, catalog, course, module):
+    other = build_course(catalog, modules=1, title="Other course")
+    old_url = module.url
+    assert client.get(old_url).status_code == 200
+    module.move(other, pos="last-child")
+    new_url = other.url + module.slug + "/"
+    old = client.get(old_url)  # Wagtail's automatic redirect to where the page went
+    assert old.status_code == 301 and old["Location"] == new_url
+    assert client.get(new_url).status_code == 200
+
+
 def test_an_unpublished_page_is_not_served_from_a_kept_route(client, module):
     assert client.get(module.url).status_code == 200
-    Page.objects.filter(pk=module.pk).update(live=False)  # no signal, no new generation
+    module.unpublish()
+    assert client.get(module.url).status_code == 404
+
+
+def test_a_page_that_expires_is_not_served_from_a_kept_route(client, module):
+    assert client.get(module.url).status_code == 200
+    Page.objects.filter(pk=module.pk).update(expire_at=timezone.now() - timedelta(minutes=1))
+    call_command("publish_scheduled")  # Wagtail's scheduled publishing and expiry
     assert client.get(module.url).status_code == 404
 
 

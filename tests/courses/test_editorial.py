@@ -138,6 +138,8 @@ def test_reviewer_can_approve_too(client, instructor, reviewer, module):
 
 def test_preview_of_a_module_renders(client, instructor, module):
     client.force_login(instructor)
+    for _ in range(2):  # the live page's parts are rendered and kept
+        assert module.summary in client.get(module.url).text
     data = edit_form(client, module, summary="Preview-only summary.")
     preview = reverse("wagtailadmin_pages:preview_on_edit", args=[module.id])
     assert client.post(preview, data).json()["is_valid"] is True

@@ -209,7 +209,8 @@ def test_dashboard_queries_do_not_grow_with_enrollments(client, catalog, learner
     client.force_login(learner)
 
     def count():
-        client.get("/dashboard/")
+        for _ in range(2):  # the first view of a fresh site creates its settings row
+            client.get("/dashboard/")
         with CaptureQueriesContext(connection) as ctx:
             assert client.get("/dashboard/").status_code == 200
         return len(ctx)
