@@ -1,9 +1,11 @@
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+
+from quizzes.reports import FUNNEL_STAGES_HOOK, FunnelCondition
 
 from . import admin_views
 from .api_keys import KEY_CREATE, KEY_REVOKE
@@ -25,6 +27,20 @@ def certificates_panel(request):
         {"certificates": certificates, "total_hours": total or 0},
         request=request,
     )
+
+
+@hooks.register(FUNNEL_STAGES_HOOK)
+def certified_funnel_stage(course):
+    """The last stage of the course report's funnel: learners holding a valid certificate."""
+    return [
+        FunnelCondition(
+            "Certified",
+            Q(certificate__status=Certificate.VALID),
+            "Holds a valid certificate for the course (revoked certificates are not counted). "
+            "A certificate is issued when the course completion is recorded, which also needs "
+            "the course evaluation where the course requires one.",
+        )
+    ]
 
 
 @hooks.register("register_admin_urls")

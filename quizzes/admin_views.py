@@ -4,12 +4,20 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from cms.charts import funnel_chart
 from cms.spreadsheets import csv_response
 from courses.models import CoursePage
 from courses.roles import INSTRUCTORS, REVIEWERS
 
 from .models import Attempt, Quiz
-from .reports import course_roster, evaluation_summary
+from .reports import (
+    course_funnel,
+    course_parts,
+    course_roster,
+    evaluation_summary,
+    funnel_description,
+    quiz_report_charts,
+)
 from .statistics import quiz_statistics
 
 
@@ -51,7 +59,11 @@ def quiz_report(request, quiz_id):
             ["question", "attempts", "facility index (%)", "discrimination index"],
             [(q.prompt, q.attempts, q.facility, q.discrimination) for q in stats.questions],
         )
-    return render(request, "quizzes/admin/quiz_report.html", {"quiz": quiz, "stats": stats})
+    return render(
+        request,
+        "quizzes/admin/quiz_report.html",
+        {"quiz": quiz, "stats": stats, **quiz_report_charts(quiz, stats)},
+    )
 
 
 def course_list(request):
@@ -63,7 +75,8 @@ def course_list(request):
 def course_report(request, course_id):
     _guard(request, can_see_rosters)
     course = get_object_or_404(CoursePage.objects.defer_streamfields(), pk=course_id)
-    roster = course_roster(course)
+    parts = course_parts(course)
+    roster = course_roster(course, parts)
     if request.GET.get("format") == "csv":
         return csv_response(
             f"{course.slug}-roster-{timezone.localdate():%Y-%m-%d}.csv",
@@ -99,8 +112,16 @@ def course_report(request, course_id):
                 for r in roster
             ],
         )
+    stages = course_funnel(course, parts)
     return render(
         request,
         "quizzes/admin/course_report.html",
-        {"course": course, "roster": roster, "evaluations": evaluation_summary(course)},
+        {
+            "course": course,
+            "roster": roster,
+            "funnel": funnel_chart(stages),
+            "funnel_stages": stages,
+            "funnel_description": funnel_description(stages),
+            "evaluations": evaluation_summary(course),
+        },
     )

@@ -7,6 +7,9 @@
 
 All submitted attempts count, including retries; each question is identified by the id it had
 in the attempt's snapshot, so edits after an attempt never change what it is counted as.
+
+The score distribution counts attempts in ten bins of ten percentage points: 0 to under 10,
+10 to under 20, ... 80 to under 90, and 90 to 100 inclusive (a perfect score is in the last).
 """
 
 import statistics
@@ -32,10 +35,37 @@ class QuizStats:
     mean: float | None
     median: float | None
     questions: tuple[QuestionStats, ...]
+    score_bins: tuple[int, ...] = (0,) * 10
 
     @property
     def pass_rate(self):
         return round(100 * self.passed / self.attempts, 1) if self.attempts else None
+
+
+SCORE_BIN_WIDTH = 10
+SCORE_BIN_EDGES = tuple(range(0, 101, SCORE_BIN_WIDTH))  # 0, 10, ... 100
+
+
+def score_bins(scores):
+    """How many scores (percentages, 0-100) fall in each ten-point bin, lowest bin first.
+
+    A bin holds [lower edge, lower edge + 10), except the last, which also holds 100.
+    Scores outside 0-100 (none should exist) are counted in the nearest end bin.
+    """
+    counts = [0] * (len(SCORE_BIN_EDGES) - 1)
+    for score in scores:
+        index = int(Decimal(str(score)) // SCORE_BIN_WIDTH)
+        counts[min(max(index, 0), len(counts) - 1)] += 1
+    return tuple(counts)
+
+
+def score_bin_labels():
+    """The bins in words, matching `score_bins`: "0 to under 10", ..., "90 to 100"."""
+    pairs = list(zip(SCORE_BIN_EDGES, SCORE_BIN_EDGES[1:], strict=False))
+    return tuple(
+        f"{low} to {high}" if high == SCORE_BIN_EDGES[-1] else f"{low} to under {high}"
+        for low, high in pairs
+    )
 
 
 def _pearson(xs, ys):
@@ -84,4 +114,5 @@ def quiz_statistics(attempts):
         if scores
         else None,
         questions=tuple(questions),
+        score_bins=score_bins(a.score for a in attempts),
     )
