@@ -79,7 +79,8 @@ def fragment_version(request, page):
 
 
 def page_key(request, generation_number):
-    return f"pagecache:{generation_number}:{request.get_host()}:{request.get_full_path()}"
+    host, path = request.get_host(), request.get_full_path()
+    return f"pagecache:{settings.RELEASE}:{generation_number}:{host}:{path}"
 
 
 def candidate(request):

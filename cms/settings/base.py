@@ -10,6 +10,8 @@ from pathlib import Path
 
 import environ
 
+from cms.release import code_fingerprint
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env(
@@ -39,6 +41,7 @@ env = environ.Env(
     MEDIA_BUCKET=(str, ""),
     MEDIA_BUCKET_ENDPOINT=(str, ""),
     MEDIA_BUCKET_REGION=(str, ""),
+    RELEASE=(str, ""),
 )
 environ.Env.read_env(BASE_DIR / ".env")
 
@@ -157,7 +160,13 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Values that never change under their key, also held in each process (cms/kept.py).
-KEPT_CACHE = {"BACKEND": "cms.kept.KeptCache", "LOCATION": "default"}
+# Each release keeps its own rendered parts and page copies (cms/release.py).
+RELEASE = env("RELEASE") or code_fingerprint(BASE_DIR)
+KEPT_CACHE = {
+    "BACKEND": "cms.kept.KeptCache",
+    "LOCATION": "default",
+    "KEY_PREFIX": f"kept-{RELEASE}",
+}
 CACHES["kept"] = KEPT_CACHE
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 

@@ -6,7 +6,8 @@ from django.test import override_settings
 
 import pytest
 
-from cms.page_cache import generation, new_generation
+from cms.page_cache import generation, new_generation, page_key
+from cms.release import code_fingerprint
 from tests.services import UNREACHABLE_REDIS_URL, redis_cache_settings
 
 
@@ -87,3 +88,31 @@ def test_an_unreachable_cache_gives_a_generation_nothing_is_kept_under():
         first, second = generation(), generation()
     assert first != second
     assert str(first).startswith("unshared-")
+
+
+def test_the_code_fingerprint_follows_code_and_templates(tmp_path):
+    template = tmp_path / "courses" / "templates" / "module_page.html"
+    template.parent.mkdir(parents=True)
+    template.write_text("<h1>{{ page.title }}</h1>")
+    first = code_fingerprint(tmp_path)
+    assert code_fingerprint(tmp_path) == first
+    template.write_text("<h1 class='title'>{{ page.title }}</h1>")
+    assert code_fingerprint(tmp_path) != first
+
+
+def test_each_release_reads_only_what_it_kept(settings):
+    def kept_cache(release):
+        config = {**settings.KEPT_CACHE, "KEY_PREFIX": f"kept-{release}"}
+        return override_settings(CACHES={**settings.CACHES, "kept": config})
+
+    with kept_cache("release-one"):
+        caches["kept"].set("fragment:module_body:1:v1", "<p>rendered by release one</p>", 60)
+        assert caches["kept"].get("fragment:module_body:1:v1")
+    with kept_cache("release-two"):
+        assert caches["kept"].get("fragment:module_body:1:v1") is None
+    assert settings.RELEASE in settings.KEPT_CACHE["KEY_PREFIX"]
+
+
+def test_anonymous_page_copies_are_kept_per_release(rf, settings):
+    settings.RELEASE = "release-three"
+    assert ":release-three:" in page_key(rf.get("/courses/"), 5)
