@@ -1,6 +1,9 @@
-from django.db.models import Q, Sum
+from decimal import Decimal
+
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils import timezone
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -9,22 +12,32 @@ from quizzes.reports import FUNNEL_STAGES_HOOK, FunnelCondition
 
 from . import admin_views
 from .api_keys import KEY_CREATE, KEY_REVOKE
+from .ce_progress import ce_progress, meter_texts
 from .issuing import ISSUE, REVOKE, issue_missing_certificates
 from .models import Certificate
 
 
 @hooks.register("learner_dashboard_panels")
 def certificates_panel(request):
-    issue_missing_certificates(request.user)  # repairs an issue a crash interrupted
-    certificates = list(Certificate.objects.filter(user=request.user).order_by("-completed_on"))
-    if not certificates:
+    """Certificates, CE hours against the renewal target, and the transcript (one query
+    besides the repair check). Shown once there is a certificate or a renewal target."""
+    user = request.user
+    issue_missing_certificates(user)  # repairs an issue a crash interrupted
+    certificates = list(Certificate.objects.filter(user=user).order_by("-completed_on"))
+    if not certificates and not user.ce_hours_required:
         return None
-    total = Certificate.objects.filter(user=request.user, status=Certificate.VALID).aggregate(
-        total=Sum("ce_hours")
-    )["total"]
+    progress = ce_progress(user, certificates, timezone.localdate())
     return render_to_string(
         "certificates/dashboard_panel.html",
-        {"certificates": certificates, "total_hours": total or 0},
+        {
+            "certificates": certificates,
+            "total_hours": sum(
+                (c.ce_hours for c in certificates if not c.is_revoked), start=Decimal(0)
+            ),
+            "revoked": sum(1 for c in certificates if c.is_revoked),
+            "progress": progress,
+            "meter": meter_texts(progress) if progress.target else None,
+        },
         request=request,
     )
 
