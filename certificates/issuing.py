@@ -50,7 +50,8 @@ def certificate_facts(enrollment, completed_at):
         "signatory_name": provider.signatory_name,
         "signatory_title": provider.signatory_title,
         "approvals": [[a.approver, a.number] for a in course.approvals.all()],
-        "_signature_image": provider.signature_image,
+        # Not facts but images: copied into the certificate's own files at issue.
+        "_images": {"signature": provider.signature_image, "logo": provider.logo},
     }
 
 
@@ -71,7 +72,7 @@ def issue_certificate(enrollment, completed_at, now=None):
         return existing, False
     now = now or timezone.now()
     facts = certificate_facts(enrollment, completed_at)
-    signature_image = facts.pop("_signature_image")
+    images = facts.pop("_images")
     salt, email_hash = recipient_identity(enrollment.user.email)
     for _ in range(CODE_TRIES):
         try:
@@ -86,14 +87,13 @@ def issue_certificate(enrollment, completed_at, now=None):
                     recipient_email_hash=email_hash,
                     **facts,
                 )
+                keep_images(certificate, images)
         except IntegrityError:
             existing = Certificate.objects.filter(enrollment=enrollment).first()
             if existing:
                 return existing, False
             continue
         log(certificate, ISSUE, data={"code": certificate.display_code})
-        if signature_image is not None:
-            copy_signature(certificate, signature_image)
         transaction.on_commit(partial(after_issue, certificate.pk))
         return certificate, True
     raise RuntimeError("Could not draw an unused verification code.")
@@ -113,12 +113,41 @@ def issue_missing_certificates(user=None):
     return issued
 
 
-def copy_signature(certificate, image):
-    """Keep the signature as it was at issue, whatever happens to the image later."""
+def copy_image(certificate, field_name, image):
+    """Copy an image's file into one of the certificate's file fields (not saved yet), so the
+    certificate keeps it as it was at issue, whatever happens to the image later."""
     with image.file.open("rb") as source:
-        certificate.signature.save(
-            f"{certificate.code}{Path(image.file.name).suffix}", ContentFile(source.read())
+        getattr(certificate, field_name).save(
+            f"{certificate.code}{Path(image.file.name).suffix.lower()}",
+            ContentFile(source.read()),
+            save=False,
         )
+
+
+def keep_images(certificate, images):
+    """Copy the provider's signature and logo into the new certificate, in one save (inside
+    the transaction that creates it).
+
+    A signature that cannot be read stops the issue and rolls the certificate back (NCBTMB
+    asks for the provider's signature; the completion stays recorded and
+    `repair_certificates` issues it once the file can be read). A logo is decoration: one
+    that cannot be read is logged and the certificate shows the provider's initials."""
+    copied = []
+    for field_name, image in images.items():
+        if image is None:
+            continue
+        try:
+            copy_image(certificate, field_name, image)
+        except Exception:  # noqa: BLE001 - storage errors vary by backend; the logo is optional
+            if field_name == "signature":
+                raise
+            logger.exception(
+                "Could not copy the %s for certificate %s", field_name, certificate.pk
+            )
+            continue
+        copied.append(field_name)
+    if copied:
+        certificate.save(update_fields=copied)
 
 
 def after_issue(certificate_id):

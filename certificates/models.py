@@ -60,6 +60,12 @@ class Certificate(models.Model):
         editable=False,
         help_text="A copy of the signature image as it was at issue.",
     )
+    logo = models.FileField(
+        upload_to="certificates/logos/",
+        blank=True,
+        editable=False,
+        help_text="A copy of the provider's logo as it was at issue.",
+    )
     status_list_index = models.PositiveIntegerField(
         null=True,
         blank=True,

@@ -3,11 +3,15 @@
 import base64
 import io
 import re
+from xml.etree.ElementTree import ParseError
 
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 
 import segno
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as parse_xml
+from PIL import Image
 
 from .models import Certificate
 
@@ -19,14 +23,57 @@ def qr_data_uri(url):
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
-def signature_data_uri(certificate):
-    """The signature copied at issue, as a data URI, or None."""
-    if not certificate.signature:
+# The raster formats Wagtail accepts (WAGTAILIMAGES_EXTENSIONS), as Pillow names them; SVG
+# is recognised separately.
+RASTER_TYPES = {
+    "PNG": "image/png",
+    "JPEG": "image/jpeg",
+    "GIF": "image/gif",
+    "WEBP": "image/webp",
+    "AVIF": "image/avif",
+}
+SVG_TYPE = "image/svg+xml"
+SVG_ROOTS = {"svg", "{http://www.w3.org/2000/svg}svg"}
+
+
+def image_type(data):
+    """The media type of an image's bytes, read from its content (never its file name), or
+    None when it is not an image the certificate can draw.
+
+    An SVG must parse as XML with an <svg> root and without entity declarations or external
+    references (defusedxml): WeasyPrint parses it again with the standard library, and this
+    keeps entity expansion out of that. SVG is checked first, as text no raster format
+    starts with; then Pillow reads the raster header (without decoding the pixels)."""
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        try:
+            root = parse_xml(data)
+        except (ParseError, DefusedXmlException, ValueError):
+            return None
+        return SVG_TYPE if root.tag in SVG_ROOTS else None
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return RASTER_TYPES.get(image.format)
+    except (OSError, ValueError, Image.DecompressionBombError):
         return None
-    with certificate.signature.open("rb") as image:
-        data = image.read()
-    kind = "png" if data.startswith(b"\x89PNG") else "jpeg"
-    return f"data:image/{kind};base64," + base64.b64encode(data).decode()
+
+
+def image_data_uri(file):
+    """An image kept with the certificate (its signature or logo copy) as a data URI, or None
+    when there is none or it is not a PNG, JPEG, GIF, WebP, AVIF or SVG image.
+
+    The PDF embeds everything it draws, so WeasyPrint never fetches a file; an SVG arrives as
+    `data:image/svg+xml`, is drawn as vectors (WeasyPrint runs no scripts and makes no links
+    from an SVG), and anything it refers to outside itself is refused by the fetcher that
+    `html_to_pdf` gives WeasyPrint. A storage error is raised, not drawn around: the PDF is
+    made once and kept, so it must not be kept without its images."""
+    if not file:
+        return None
+    with file.open("rb") as stream:
+        data = stream.read()
+    kind = image_type(data)
+    if kind is None:
+        return None
+    return f"data:{kind};base64," + base64.b64encode(data).decode()
 
 
 # Size steps for the two texts of unbounded length, so any name (up to 200 characters) and
@@ -68,7 +115,8 @@ def certificate_context(certificate):
         "certificate": certificate,
         "verification_url": verification_url,
         "qr": qr_data_uri(verification_url),
-        "signature": signature_data_uri(certificate),
+        "signature": image_data_uri(certificate.signature),
+        "logo": image_data_uri(certificate.logo),
         "monogram": monogram(certificate.provider_name),
         "provider_contact": provider_contact(certificate),
         "name_size": size_step(certificate.learner_name, NAME_STEPS),
@@ -77,12 +125,32 @@ def certificate_context(certificate):
     }
 
 
-def render_pdf(certificate):
-    """PDF bytes for a certificate, drawn from its snapshot only."""
+def url_fetcher():
+    """WeasyPrint's fetcher, allowed `data:` URLs only.
+
+    Everything a certificate or transcript draws is in its HTML or a data URI, so any other
+    URL (http, https, ftp, file; in an uploaded SVG logo, say: `<image href>`, `<use href>`,
+    `@import`, `url()`) is refused: no request leaves the server and no local file is read.
+    WeasyPrint logs the refusal and draws the rest. One fetcher per document: it keeps state
+    between calls."""
+    from weasyprint.urls import URLFetcher  # imported late: weasyprint loads Pango
+
+    return URLFetcher(allowed_protocols=("data",), allow_redirects=False)
+
+
+def html_to_pdf(html):
+    """PDF bytes for a self-contained HTML document (no base URL: nothing is resolved
+    against the server's files)."""
     from weasyprint import HTML  # imported late: it loads Pango
 
-    html = render_to_string("certificates/certificate_pdf.html", certificate_context(certificate))
-    return HTML(string=html, base_url=".").write_pdf()
+    return HTML(string=html, url_fetcher=url_fetcher()).write_pdf()
+
+
+def render_pdf(certificate):
+    """PDF bytes for a certificate, drawn from its snapshot only."""
+    return html_to_pdf(
+        render_to_string("certificates/certificate_pdf.html", certificate_context(certificate))
+    )
 
 
 def ensure_pdf(certificate):

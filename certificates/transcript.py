@@ -7,6 +7,7 @@ from django import forms
 from django.template.loader import render_to_string
 
 from .models import Certificate
+from .pdf import html_to_pdf
 
 
 class TranscriptRangeForm(forms.Form):
@@ -80,7 +81,6 @@ def transcript_rows(transcript):
 
 
 def transcript_pdf(transcript):
-    from weasyprint import HTML
-
-    html = render_to_string("certificates/transcript_pdf.html", {"transcript": transcript})
-    return HTML(string=html, base_url=".").write_pdf()
+    return html_to_pdf(
+        render_to_string("certificates/transcript_pdf.html", {"transcript": transcript})
+    )

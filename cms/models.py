@@ -59,6 +59,19 @@ class ProviderSettings(BaseSiteSetting):
     address = models.TextField(blank=True, help_text="Postal address printed on certificates.")
     email = models.EmailField(blank=True, help_text="Contact email printed on certificates.")
     website = models.URLField(blank=True)
+    logo = models.ForeignKey(
+        "cms.CustomImage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=(
+            "Printed at the top of certificates, in a box 13 mm high and up to 48 mm wide "
+            "(PNG, JPEG or SVG, on a transparent or white background). Without one, the "
+            "certificate shows the provider's initials. Each certificate keeps the logo it "
+            "was issued with."
+        ),
+    )
     signatory_name = models.CharField(max_length=255, blank=True)
     signatory_title = models.CharField(max_length=255, blank=True)
     signature_image = models.ForeignKey(
@@ -78,6 +91,7 @@ class ProviderSettings(BaseSiteSetting):
                 FieldPanel("address"),
                 FieldPanel("email"),
                 FieldPanel("website"),
+                FieldPanel("logo"),
             ],
             heading="Provider",
         ),
