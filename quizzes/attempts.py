@@ -22,7 +22,12 @@ from .signals import quiz_passed
 
 
 class AttemptRefused(Exception):
-    """The learner may not start an attempt now; the message says why and when to return."""
+    """The learner may not start an attempt now; the message says why and when to return.
+    `passed` says the reason is good news: the learner has already passed the quiz."""
+
+    def __init__(self, message, passed=False):
+        super().__init__(message)
+        self.passed = passed
 
 
 class InvalidAnswers(ValueError):
@@ -125,7 +130,7 @@ def start_attempt(user, quiz, now=None, rng=None):
     if state.open_attempt:
         return state.open_attempt
     if not state.allowed:
-        raise AttemptRefused(state.reason)
+        raise AttemptRefused(state.reason, passed=state.passed)
     deadline = (
         now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
     )

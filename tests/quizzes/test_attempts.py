@@ -206,6 +206,26 @@ def test_refusal_message_on_the_quiz_page(client, learner, enrollment, module):
     client.force_login(learner)
     response = client.post(reverse("quizzes:start", args=[quiz.pk]), follow=True)
     assert "used all 1 attempts" in response.text
+    assert '<p class="notice">You have used all 1 attempts' in response.text  # warning style
+
+
+def test_a_passed_quiz_reads_as_a_success(client, learner, enrollment, quiz):
+    failed = start_attempt(learner, quiz)
+    submit(failed, wrong_answers(failed))
+    passed = start_attempt(learner, quiz)
+    submit(passed, right_answers(passed))
+    client.force_login(learner)
+    success = '<p class="message message--success">You have passed this quiz.</p>'
+    page = client.get(reverse("quizzes:detail", args=[quiz.pk])).text
+    assert success in page and 'class="notice"' not in page
+    # The earlier, failed attempt's result says the quiz has since been passed, as a success.
+    page = client.get(reverse("quizzes:result", args=[failed.pk])).text
+    assert '<span class="message message--success">You have passed this quiz.</span>' in page
+    assert 'class="notice"' not in page
+    # Start pressed on a stale page: back to the quiz page with the success, no error.
+    response = client.post(reverse("quizzes:start", args=[quiz.pk]), follow=True)
+    assert response.text.count("You have passed this quiz.") == 1
+    assert "message--error" not in response.text and 'class="notice"' not in response.text
 
 
 def test_background_save_answers_in_json(client, learner, enrollment, quiz):
