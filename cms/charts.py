@@ -27,7 +27,7 @@ COLOURS = {
     "axis": "#6b7780",  # --color-border-strong: 4.6:1 (zero line, baseline, meter track edge)
     "grid": "#c9d1cf",  # --color-border: decorative grid lines only
     "track": "#f4f6f5",  # --color-surface: the meter's empty track
-    "marker": "#8a4600",  # --color-warning: 6.3:1 (pass mark, target, reference line)
+    "marker": "#8a4600",  # --color-warning: 7.1:1 (pass mark, target, reference line)
 }
 TOKENS = {
     "background": "--color-bg",
@@ -140,6 +140,16 @@ class Bar:
     @property
     def missing(self):
         return self.value is None
+
+    @property
+    def lane_top(self):
+        """Top of the bar's lane: grid, guide and zero lines are drawn only here, so they
+        never cross the label line."""
+        return self.bar_y - 4
+
+    @property
+    def lane_bottom(self):
+        return self.bar_y + BAR_HEIGHT + 4
 
 
 @dataclass(frozen=True)
@@ -355,12 +365,14 @@ def histogram(
     marker: Number | None = None,
     marker_text: str = "",
     tick_text: Callable[[Number], str] = format_number,
+    tick_every: int = 1,
 ):
     """Vertical columns for counted bins between `edges` (one more edge than bins), scaled
     so the largest count is the full height; each count is printed above its column.
 
     All-zero counts give an empty histogram (no division by zero); `marker` draws a line at
-    that value on the horizontal axis, labelled `marker_text`.
+    that value on the horizontal axis, labelled `marker_text`. The axis labels every
+    `tick_every`-th edge (and the last), so they fit side by side on a phone.
     """
     if len(edges) != len(bins) + 1:
         raise ValueError("A histogram needs one more edge than bins.")
@@ -383,7 +395,11 @@ def histogram(
         )
     return Histogram(
         columns=tuple(columns),
-        ticks=tuple(Tick(float(e), tick_text(e), position(e, low, high)) for e in edges),
+        ticks=tuple(
+            Tick(float(e), tick_text(e), position(e, low, high))
+            for n, e in enumerate(edges)
+            if n % tick_every == 0 or n == len(edges) - 1
+        ),
         marker=(
             Marker(float(marker), marker_text, position(marker, low, high))
             if marker is not None

@@ -261,6 +261,7 @@ def quiz_report_charts(quiz, stats):
             SCORE_BIN_EDGES,
             marker=quiz.pass_mark,
             marker_text=f"Pass mark {quiz.pass_mark}%",
+            tick_every=2,
         ),
         "facility": facility,
         "discrimination": discrimination,

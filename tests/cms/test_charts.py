@@ -212,6 +212,11 @@ def test_histogram_needs_one_more_edge_than_bins():
         histogram([("a", 1)], [0, 10, 20])
 
 
+def test_histogram_can_label_every_other_edge():
+    chart = histogram([("a", 1)] * 5, [0, 20, 40, 60, 80, 100], tick_every=2)
+    assert [t.text for t in chart.ticks] == ["0", "40", "80", "100"]
+
+
 def test_histogram_marker_label_sits_on_the_roomier_side():
     assert histogram([("a", 1)], [0, 100], marker=30).marker.anchor == "start"
 
