@@ -3,13 +3,19 @@ finds nothing serious, and the main navigation is complete and usable with a thu
 keyboard on the phone (docs/design.md)."""
 
 import re
+from datetime import timedelta
+
+from django.utils import timezone
 
 import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
 from certificates.issuing import revoke_certificate
+from quizzes.models import Quiz
 from tests.e2e.conftest import assert_accessible
+from tests.e2e.demo_activity import seed_demo_activity
+from tests.e2e.test_browse_and_edit import admin_login
 from tests.e2e.test_certificate_journey import complete_demo_course, log_in
 from tests.e2e.test_diagrams import media_on_disk  # noqa: F401 - the diagrams load
 
@@ -107,9 +113,16 @@ def test_key_pages_fit_the_screen_and_pass_axe(page, demo_site, width):
     check(page, f"{base}/verify/{certificate.display_code}/", re.compile("^Certificate"))
     expect(page.get_by_text("Reason: Issued to the wrong learner")).to_be_visible()
 
+    # The CE meter against a renewal target, with its table of numbers opened.
+    User.objects.filter(email="learner@example.com").update(
+        ce_hours_required=24, renewal_due_on=timezone.localdate() + timedelta(days=300)
+    )
     log_in(page, base, "learner@example.com", "demo-learner-password")
     expect(page.get_by_role("heading", level=1, name="Your dashboard")).to_be_visible()
     page.wait_for_load_state("load")
+    meter = page.get_by_role("img", name="CE hours this licence period")
+    expect(meter).to_be_visible()
+    assert meter.bounding_box()["width"] <= width
     assert_fits(page)
     assert_accessible(page)
     if width == PHONE:
@@ -118,3 +131,34 @@ def test_key_pages_fit_the_screen_and_pass_axe(page, demo_site, width):
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Principles").click()
         expect(page.get_by_role("heading", level=1, name="Principles of NMT")).to_be_visible()
         assert_fits(page)
+
+    # The meter's numbers as a table, opened.
+    page.goto(base + "/dashboard/")
+    page.get_by_text("Show the numbers as a table").click()
+    expect(page.get_by_role("table", name="CE hours this licence period")).to_be_visible()
+    assert_fits(page)
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_admin_report_charts_pass_axe(page, demo_site, width):
+    """The quiz and course reports with their charts, and their tables opened."""
+    seed_demo_activity()
+    base = demo_site.url
+    page.set_viewport_size({"width": width, "height": 800})
+    admin_login(page, base, "admin@example.com", "demo-admin-password")
+    final = Quiz.objects.get(course__isnull=False)
+
+    page.goto(f"{base}/admin/reports/quizzes/{final.pk}/")
+    for name in ("Attempts by score", "Facility index by question"):
+        expect(page.get_by_role("img", name=name)).to_be_visible()
+    expect(page.get_by_role("img", name="Discrimination index by question")).to_be_attached()
+    page.get_by_text("Show the numbers as a table").click()
+    expect(page.get_by_role("table", name="Attempts by score")).to_be_visible()
+    assert_accessible(page)
+
+    page.goto(f"{base}/admin/reports/courses/{final.course_id}/")
+    expect(page.get_by_role("img", name="Completion funnel")).to_be_visible()
+    page.get_by_text("Show the numbers as a table").click()
+    expect(page.get_by_role("table", name="Completion funnel")).to_be_visible()
+    assert_accessible(page)

@@ -6,9 +6,11 @@ Every run takes them (so a page that breaks fails here too), into a temporary fo
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 
 import pypdfium2
 import pytest
@@ -19,6 +21,7 @@ from courses.enrollment import enroll
 from quizzes.attempts import start_attempt, submit
 from quizzes.models import Attempt, Quiz
 from tests.e2e.conftest import assert_accessible
+from tests.e2e.demo_activity import seed_demo_activity
 from tests.e2e.test_browse_and_edit import admin_login
 from tests.e2e.test_certificate_journey import complete_demo_course, log_in
 
@@ -32,6 +35,7 @@ README_IMAGES = [
     "certificate.png",
     "verify.png",
     "admin-report.png",
+    "admin-funnel.png",
 ]
 
 
@@ -71,9 +75,14 @@ def test_screenshots_of_the_key_pages(page, demo_site, folder):
     submit(attempt, {})
     assert Attempt.objects.get(pk=attempt.pk).passed is False
     certificate = complete_demo_course("learner@example.com")
+    # A renewal target, so the dashboard shows the CE meter.
+    User.objects.filter(pk=learner.pk).update(
+        ce_hours_required=24, renewal_due_on=timezone.localdate() + timedelta(days=300)
+    )
 
     log_in(page, base, "learner@example.com", "demo-learner-password")
     expect(page.get_by_role("heading", name="Your dashboard")).to_be_visible()
+    expect(page.get_by_role("img", name="CE hours this licence period")).to_be_visible()
     shoot(page, folder, "dashboard.png")
 
     page.goto(f"{base}/quizzes/attempts/{attempt.pk}/result/")
@@ -89,12 +98,19 @@ def test_screenshots_of_the_key_pages(page, demo_site, folder):
     expect(page.get_by_text(certificate.learner_name).first).to_be_visible()
     shoot(page, folder, "verify.png")
 
+    # Learners at every stage, so the reports' charts have something to show.
+    assert seed_demo_activity() >= 12
     page.context.clear_cookies()
     admin_login(page, base, "admin@example.com", "demo-admin-password")
-    final = Quiz.objects.filter(course__isnull=False).first() or quiz
+    final = Quiz.objects.get(course__isnull=False)
     page.goto(f"{base}/admin/reports/quizzes/{final.pk}/")
-    expect(page.get_by_role("heading").first).to_be_visible()
+    expect(page.get_by_role("img", name="Attempts by score")).to_be_visible()
+    page.get_by_role("heading", name="Summary").scroll_into_view_if_needed()
     shoot(page, folder, "admin-report.png")
+
+    page.goto(f"{base}/admin/reports/courses/{final.course_id}/")
+    expect(page.get_by_role("img", name="Completion funnel")).to_be_visible()
+    shoot(page, folder, "admin-funnel.png")
 
     for name in README_IMAGES:
         assert (folder / name).stat().st_size > 10_000, name
