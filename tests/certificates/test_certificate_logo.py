@@ -399,6 +399,17 @@ def test_an_image_that_is_not_drawable_gives_no_data_uri(learner, course, provid
     assert image_data_uri(certificate.logo).startswith("data:image/svg+xml;base64,")
 
 
+def test_the_demo_logo_is_a_clean_svg():
+    """setup_demo's logo, drawn for this project: held to the course diagrams' SVG rules."""
+    from courses.content_source import svg_problem
+    from courses.management.commands.setup_demo import DEMO_LOGO
+
+    data = DEMO_LOGO.read_bytes()
+    assert image_type(data) == "image/svg+xml"
+    assert svg_problem(data) is None
+    assert b"DEMO" in data
+
+
 # --- Admin ---------------------------------------------------------------------------------------
 
 

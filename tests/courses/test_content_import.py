@@ -80,12 +80,28 @@ def test_admin_edits_survive_a_reimport_of_an_unchanged_source(imported):
 
 
 def test_setup_demo_is_idempotent(db, capsys):
+    from wagtail.models import Site
+
     from accounts.models import User
+    from cms.models import CustomImage, ProviderSettings
 
     call_command("setup_demo")
-    counts = (User.objects.count(), ModulePage.objects.count(), Revision.objects.count())
+    counts = (
+        User.objects.count(),
+        ModulePage.objects.count(),
+        Revision.objects.count(),
+        CustomImage.objects.count(),
+    )
     call_command("setup_demo")
-    assert (User.objects.count(), ModulePage.objects.count(), Revision.objects.count()) == counts
+    assert (
+        User.objects.count(),
+        ModulePage.objects.count(),
+        Revision.objects.count(),
+        CustomImage.objects.count(),
+    ) == counts
+    logo = ProviderSettings.for_site(Site.objects.get(is_default_site=True)).logo
+    assert logo.title == "Demo provider logo" and logo.is_svg()
+    assert (logo.width, logo.height) == (480, 120)
     out = capsys.readouterr().out
     assert "learner@example.com" in out
     assert (

@@ -1,9 +1,12 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from wagtail.images import get_image_model
 from wagtail.models import Site
 
 from cms.models import ProviderSettings
@@ -16,6 +19,21 @@ DEMO_ACCOUNTS = (
     ("instructor@example.com", "demo-instructor-password", "Ira Instructor", "instructor"),
     ("learner@example.com", "demo-learner-password", "Lee Learner", "learner"),
 )
+# The demo provider's logo: drawn for this project (no one else's artwork), marked DEMO.
+DEMO_LOGO = settings.BASE_DIR / "content" / "provider" / "demo-logo.svg"
+DEMO_LOGO_TITLE = "Demo provider logo"
+
+
+def demo_logo():
+    """The demo logo's image, found by its title or made from the SVG once."""
+    Image = get_image_model()
+    image = Image.objects.filter(title=DEMO_LOGO_TITLE).order_by("id").first()
+    if image is None:
+        image = Image(title=DEMO_LOGO_TITLE, description="NMT Continuing Education, demo logo")
+        image.file = ContentFile(DEMO_LOGO.read_bytes(), name="demo-provider-logo.svg")
+        image._set_image_file_metadata()
+        image.save()
+    return image
 
 
 class Command(BaseCommand):
@@ -46,6 +64,7 @@ class Command(BaseCommand):
             provider.email = "ce@example.com"
             provider.signatory_name = "Avery Admin, LMT"
             provider.signatory_title = "Education Director"
+            provider.logo = demo_logo()
             provider.save()
         catalog = get_or_create_catalog(home)
         ensure_editorial_roles(catalog)
