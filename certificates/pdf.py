@@ -40,10 +40,10 @@ def image_type(data):
     """The media type of an image's bytes, read from its content (never its file name), or
     None when it is not an image the certificate can draw.
 
-    An SVG must parse as XML with an <svg> root and without entity declarations or external
-    references (defusedxml): WeasyPrint parses it again with the standard library, and this
-    keeps entity expansion out of that. SVG is checked first, as text no raster format
-    starts with; then Pillow reads the raster header (without decoding the pixels)."""
+    An SVG must parse as XML with an <svg> root and without entity declarations (defusedxml):
+    WeasyPrint parses it again with the standard library, and this keeps entity expansion
+    out of that. SVG is checked first (text starting with "<", as no raster format starts);
+    otherwise Pillow reads the raster header (without decoding the pixels)."""
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         try:
             root = parse_xml(data)
