@@ -1,6 +1,9 @@
 """Form fields shared by every app."""
 
 from django import forms
+from django.db.models import Model
+
+from wagtail.images.widgets import AdminImageChooser
 
 # The largest value a 64-bit primary key can hold.
 MAX_ID = 2**63 - 1
@@ -26,3 +29,17 @@ class IdChoiceField(forms.ModelChoiceField):
                 self.error_messages["invalid_choice"], code="invalid_choice"
             )
         return super().to_python(value)
+
+
+class ImageChooser(AdminImageChooser):
+    """Wagtail's image chooser, safe against a tampered id.
+
+    Re-rendering a refused form, Wagtail's widget looks the posted id up and fails with a
+    server error when it is not a number. Such an id is shown as no image here; the form
+    field itself refuses it ("Select a valid choice"), so nothing is saved.
+    """
+
+    def get_instance(self, value):
+        if value is not None and not isinstance(value, Model) and not is_lookup_id(value):
+            return None
+        return super().get_instance(value)

@@ -10,6 +10,7 @@ from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Page
 from wagtail.search import index
 
+from .forms import ImageChooser
 from .page_cache import generation
 from .routing import KEEP_SECONDS, KeptViewRestrictionsMixin, find_site
 
@@ -91,7 +92,7 @@ class ProviderSettings(BaseSiteSetting):
                 FieldPanel("address"),
                 FieldPanel("email"),
                 FieldPanel("website"),
-                FieldPanel("logo"),
+                FieldPanel("logo", widget=ImageChooser),
             ],
             heading="Provider",
         ),
@@ -99,7 +100,7 @@ class ProviderSettings(BaseSiteSetting):
             [
                 FieldPanel("signatory_name"),
                 FieldPanel("signatory_title"),
-                FieldPanel("signature_image"),
+                FieldPanel("signature_image", widget=ImageChooser),
             ],
             heading="Signature on certificates",
         ),

@@ -435,3 +435,22 @@ def test_the_provider_settings_form_accepts_a_logo(client, admin_user, home, pro
     )
     assert response.status_code == 302, response.content[:2000]
     assert ProviderSettings.objects.get(pk=provider.pk).logo == logo
+
+
+@pytest.mark.parametrize("field", ["logo", "signature_image"])
+@pytest.mark.parametrize("value", ["abc", " ", "1e309", "9" * 40, "999999"])
+def test_a_tampered_image_id_is_refused_not_a_server_error(
+    client, admin_user, home, provider, field, value
+):
+    """Wagtail's chooser widget failed on an id that is not a number when re-rendering the
+    refused form; cms.forms.ImageChooser shows no image and the field says why."""
+    logo = make_image(png(600, 150), "logo.png", 600, 150)
+    provider.logo = logo
+    provider.save()
+    client.force_login(admin_user)
+    url = reverse("wagtailsettings:edit", args=["cms", "providersettings", home.get_site().id])
+    response = client.post(url, {"provider_name": "Changed", field: value})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
+    saved = ProviderSettings.objects.get(pk=provider.pk)
+    assert saved.provider_name == "NMT Continuing Education" and saved.logo == logo

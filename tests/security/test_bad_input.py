@@ -14,6 +14,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from wagtail.images.tests.utils import get_test_image_file
+from wagtail.models import Site
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -23,6 +26,7 @@ from accounts.models import User
 from certificates.admin_views import ApiKeyForm, RevokeForm, RosterForm
 from certificates.models import AssociationApiKey, Certificate
 from certificates.transcript import TranscriptRangeForm
+from cms.models import CustomImage, ProviderSettings
 from courses.enrollment import enroll
 from courses.models import Enrollment, ModulePage, ModuleProgress
 from courses.progress import record_view
@@ -74,6 +78,19 @@ def payloads(fields):
     return st.tuples(known, extra).map(lambda pair: {**pair[1], **pair[0]})
 
 
+PROVIDER_FIELDS = [
+    "provider_name",
+    "ncbtmb_provider_number",
+    "address",
+    "email",
+    "website",
+    "logo",
+    "signatory_name",
+    "signatory_title",
+    "signature_image",
+]
+
+
 def fingerprint():
     """What a refused submission must leave unchanged."""
     return (
@@ -94,6 +111,7 @@ def fingerprint():
         CourseEvaluation.objects.count(),
         Certificate.objects.filter(status=Certificate.REVOKED).count(),
         AssociationApiKey.objects.filter(revoked_at__isnull=True).count(),
+        tuple(ProviderSettings.objects.order_by("pk").values_list(*PROVIDER_FIELDS)),
         Quiz.objects.count(),
         len(mail.outbox),
     )
@@ -118,6 +136,10 @@ def world(catalog, settings, django_capture_on_commit_callbacks):
     attempt = start_attempt(learner, quiz)
     certificate = Certificate.objects.get()
     AssociationApiKey.objects.create(name="Board", key_hash="x" * 64, prefix="nmtk_abc")
+    site = Site.objects.get(is_default_site=True)
+    provider = ProviderSettings.for_site(site)  # the row exists before the form is posted
+    provider.logo = CustomImage.objects.create(title="Logo", file=get_test_image_file())
+    provider.save()
     return {
         "course": course,
         "module": module,
@@ -126,6 +148,7 @@ def world(catalog, settings, django_capture_on_commit_callbacks):
         "admin": admin,
         "attempt": attempt,
         "certificate": certificate,
+        "site": site,
     }
 
 
@@ -211,6 +234,13 @@ def forms(w):
             reverse("wagtailsnippets_quizzes_quiz:add"),
             ["title", "module", "course", "pass_mark", "max_attempts", "time_limit_minutes"],
         ),
+        (
+            "provider identity",
+            "admin",
+            "post",
+            reverse("wagtailsettings:edit", args=["cms", "providersettings", w["site"].pk]),
+            PROVIDER_FIELDS,
+        ),
     ]
 
 
@@ -233,12 +263,13 @@ FORM_NAMES = [
     "audit log filter",
     "certificate search",
     "quiz authoring",
+    "provider identity",
 ]
 
 
 # Wagtail's own editing views answer a refused form with 200 and its errors (success is a
 # redirect); our own views answer 400.
-REFUSED_WITH_200 = {"quiz authoring"}
+REFUSED_WITH_200 = {"quiz authoring", "provider identity"}
 
 
 def test_every_form_is_fuzzed(world):
