@@ -42,7 +42,7 @@ def image_type(data):
 
     An SVG must parse as XML with an <svg> root and without entity declarations (defusedxml):
     WeasyPrint parses it again with the standard library, and this keeps entity expansion
-    out of that. SVG is checked first (text starting with "<", as no raster format starts);
+    out of that. SVG is checked first (it starts with "<", which no raster format does);
     otherwise Pillow reads the raster header (without decoding the pixels)."""
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         try:
