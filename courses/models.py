@@ -20,6 +20,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.forms import ImageChooser
 from cms.page_cache import fragment_version, generation
 from cms.routing import KeptViewRestrictionsMixin
 
@@ -66,7 +67,7 @@ class Instructor(index.Indexed, models.Model):
         FieldPanel("name"),
         FieldPanel("credentials"),
         FieldPanel("bio"),
-        FieldPanel("photo"),
+        FieldPanel("photo", widget=ImageChooser),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
