@@ -20,6 +20,18 @@ from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 
 _MISSING = object()
+KEEP_SECONDS = 24 * 60 * 60
+
+
+def kept(key, compute):
+    """The value kept under `key`, which must carry the content generation or a version;
+    else compute() (None included), kept for a day."""
+    store = caches["kept"]
+    value = store.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        store.set(key, value, KEEP_SECONDS)
+    return value
 
 
 class KeptCache(BaseCache):

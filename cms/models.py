@@ -1,6 +1,5 @@
 """The site shell: home page, image model and the provider identity printed on certificates."""
 
-from django.core.cache import caches
 from django.db import models
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -11,8 +10,9 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .forms import ImageChooser
+from .kept import kept
 from .page_cache import generation
-from .routing import KEEP_SECONDS, KeptViewRestrictionsMixin, find_site
+from .routing import KeptViewRestrictionsMixin, find_site
 
 
 class CustomImage(AbstractImage):
@@ -120,10 +120,7 @@ class ProviderSettings(BaseSiteSetting):
         if not hasattr(request, attr_name):
             site = find_site(request)
             key = f"provider-settings:{generation(request)}:{site.pk if site else None}"
-            provider = caches["kept"].get(key)
-            if provider is None:
-                provider = cls.for_site(site)
-                caches["kept"].set(key, provider, KEEP_SECONDS)
+            provider = kept(key, lambda: cls.for_site(site))
             provider._request = request
             setattr(request, attr_name, provider)
         return getattr(request, attr_name)

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.cache import patch_vary_headers
 
+from .kept import KEEP_SECONDS
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
@@ -75,7 +77,7 @@ def fragment_version(request, page):
     if getattr(request, "is_preview", False):
         return {"version": f"preview-{uuid.uuid4().hex}", "seconds": 0}
     published = page.last_published_at.isoformat() if page.last_published_at else "never"
-    return {"version": f"{published}:{generation(request)}", "seconds": 24 * 60 * 60}
+    return {"version": f"{published}:{generation(request)}", "seconds": KEEP_SECONDS}
 
 
 def page_key(request, generation_number):

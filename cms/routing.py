@@ -25,9 +25,8 @@ from django.http.request import split_domain_port
 
 from wagtail.models import Page, PageViewRestriction, Site
 
+from .kept import KEEP_SECONDS, kept
 from .page_cache import generation
-
-KEEP_SECONDS = 24 * 60 * 60
 
 
 def find_site(request):
@@ -36,13 +35,8 @@ def find_site(request):
         return request._wagtail_site
     hostname = split_domain_port(request._get_raw_host())[0]
     key = f"site:{generation(request)}:{hostname}:{request.get_port()}"
-    site = caches["kept"].get(key)
-    if site is None:
-        site = Site.find_for_request(request)
-        if site is not None:
-            caches["kept"].set(key, site, KEEP_SECONDS)
-    request._wagtail_site = site
-    return site
+    request._wagtail_site = kept(key, lambda: Site.find_for_request(request))
+    return request._wagtail_site
 
 
 def _segments(path):

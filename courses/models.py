@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
-from django.core.cache import caches
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.shortcuts import get_object_or_404
@@ -21,6 +20,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.forms import ImageChooser
+from cms.kept import kept
 from cms.page_cache import fragment_version, generation
 from cms.routing import KeptViewRestrictionsMixin
 
@@ -398,10 +398,7 @@ class ModulePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
         cache's generation (any publish, move or delete starts a new one)."""
         published = self.last_published_at.timestamp() if self.last_published_at else 0
         key = f"module-navigation:{self.pk}:{published}:{generation(request)}"
-        navigation = caches["kept"].get(key)
-        if navigation is None:
-            navigation = self.current_navigation()
-            caches["kept"].set(key, navigation, 24 * 60 * 60)
+        navigation = kept(key, self.current_navigation)
         self.__dict__["course"] = navigation["course"]  # fills the cached_property
         return navigation
 

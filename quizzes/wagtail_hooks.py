@@ -1,5 +1,4 @@
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 
@@ -11,6 +10,8 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.forms import is_lookup_id
+from cms.kept import kept
+from cms.page_cache import generation
 
 from . import admin_views
 from .completion import course_status
@@ -84,14 +85,21 @@ class QuizViewSet(SnippetViewSet):
 register_snippet(QuizViewSet)
 
 
+def module_quiz(request, module):
+    """The module's quiz or None, kept for the content generation (saving or deleting a quiz
+    starts a new one: quizzes/apps.py)."""
+    key = f"module-quiz:{generation(request)}:{module.pk}"
+    return kept(key, lambda: Quiz.objects.filter(module=module).first())
+
+
 @hooks.register("module_learner_panels")
 def module_quiz_panel(request, module, enrollment):
-    passed = Attempt.objects.filter(enrollment=enrollment, quiz=OuterRef("pk"), passed=True)
-    quiz = Quiz.objects.filter(module=module).annotate(passed=Exists(passed)).first()
+    quiz = module_quiz(request, module)
     if quiz is None:
         return None
+    passed = Attempt.objects.filter(enrollment=enrollment, quiz_id=quiz.pk, passed=True)
     return render_to_string(
-        "quizzes/module_panel.html", {"quiz": quiz, "passed": quiz.passed}, request=request
+        "quizzes/module_panel.html", {"quiz": quiz, "passed": passed.exists()}, request=request
     )
 
 

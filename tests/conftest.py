@@ -5,6 +5,7 @@ from wagtail.models import Site
 
 import pytest
 
+from cms.models import ProviderSettings
 from courses.content_import import get_or_create_catalog
 from courses.models import Principle
 from courses.roles import INSTRUCTORS, REVIEWERS, ensure_editorial_roles
@@ -22,6 +23,15 @@ def empty_cache():
 @pytest.fixture
 def home(db):
     return Site.objects.get(is_default_site=True).root_page.specific
+
+
+@pytest.fixture
+def settled_site(home):
+    """The site's settings row exists, as after its first visit: creating it is a change
+    that starts a new content generation, which would hide what a test means to show about
+    kept values."""
+    ProviderSettings.for_site(Site.objects.get(is_default_site=True))
+    cache.clear()
 
 
 @pytest.fixture

@@ -14,24 +14,20 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Page, PageViewRestriction
 
 import pytest
 
-from cms.models import ProviderSettings
 from courses.enrollment import enroll
 from courses.models import ModulePage
 from tests.conftest import build_course
 
 
 @pytest.fixture(autouse=True)
-def settled_site(settings, course):
+def rendered(settings, course, settled_site):
     """Every request renders, so routing is what is measured (the page cache is tested in
-    test_page_cache.py); the site's settings row exists, as after its first visit (creating
-    it counts as a change and starts a new generation)."""
+    test_page_cache.py)."""
     settings.PAGE_CACHE_SECONDS = 0
-    ProviderSettings.for_site(Site.objects.get(is_default_site=True))
-    cache.clear()
 
 
 @pytest.fixture
