@@ -3,13 +3,13 @@
 import base64
 import io
 import re
-from xml.etree.ElementTree import ParseError
 
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 
 import segno
 from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError
 from defusedxml.ElementTree import fromstring as parse_xml
 from PIL import Image
 

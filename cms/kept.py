@@ -13,7 +13,8 @@ process's share is bounded in bytes (OPTIONS["LOCAL_BYTES"], 32 MB by default) a
 when full; it holds pickles, so no two requests ever share a mutable object.
 """
 
-import pickle  # nosec B403 - values this process wrote itself, never outside input
+# Pickles this process wrote itself, never outside input.
+import pickle  # nosec B403
 import threading
 
 from django.core.cache import caches
@@ -62,7 +63,7 @@ class KeptCache(BaseCache):
         key = self.make_and_validate_key(key, version=version)
         data = self._local.get(key)
         if data is not None:
-            return pickle.loads(data)  # noqa: S301  # nosec B301 - written by _remember above
+            return pickle.loads(data)  # noqa: S301  # nosec B301
         value = self._shared.get(key, _MISSING)
         if value is _MISSING:
             return default
