@@ -31,8 +31,10 @@ def hit(bucket, limit, window=60, now=None):
     window_start = int(now // window) * window
     key = f"ratelimit:{bucket}:{window_start}"
     try:
-        cache.add(key, 0, timeout=window + 5)
-        count = cache.incr(key)
+        try:
+            count = cache.incr(key)  # one round trip once the window has begun
+        except ValueError:  # the window's first request (or two at once: add decides)
+            count = 1 if cache.add(key, 1, timeout=window + 5) else cache.incr(key)
     except Exception:  # noqa: BLE001 - fail open, see the module docstring
         count = None
     if count is None:  # the cache is down (or ignores its errors and answers nothing)

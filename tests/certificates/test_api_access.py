@@ -39,6 +39,22 @@ def test_rate_limit_window():
     assert hit("t", 3, window=60, now=181.0).allowed  # a new window
 
 
+def test_two_first_requests_of_a_window_at_once_are_both_counted(monkeypatch):
+    """The window's key is missing for both; one creates it, the other counts on it."""
+    from django.core.cache import cache
+
+    real_add, raced = cache.add, []
+
+    def add_after_a_rival(key, value, timeout):
+        if not raced:  # another server's request creates the key first
+            raced.append(real_add(key, value, timeout))
+        return real_add(key, value, timeout)
+
+    monkeypatch.setattr(cache, "add", add_after_a_rival)
+    assert hit("race", 1, window=60, now=60.0).allowed is False  # counted second
+    assert raced == [True]
+
+
 def test_anonymous_callers_get_429_with_retry_after(client, db, settings):
     settings.API_RATE_LIMIT_ANONYMOUS = 2
     statuses = [client.get(f"/api/v1/certificates/{CODE}").status_code for _ in range(3)]
