@@ -5,6 +5,7 @@ keyboard on the phone (docs/design.md)."""
 import re
 from datetime import timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 
 import pytest
@@ -12,7 +13,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from certificates.issuing import revoke_certificate
-from quizzes.models import Quiz
+from quizzes.models import Attempt, Quiz
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.demo_activity import seed_demo_activity
 from tests.e2e.test_browse_and_edit import admin_login
@@ -162,3 +163,30 @@ def test_admin_report_charts_pass_axe(page, demo_site, width):
     page.get_by_text("Show the numbers as a table").click()
     expect(page.get_by_role("table", name="Completion funnel")).to_be_visible()
     assert_accessible(page)
+
+
+@pytest.mark.usefixtures("media_on_disk")
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_the_other_public_pages_fit_the_screen_and_pass_axe(page, demo_site, width):
+    """The pages the journeys visit at one width, here at both: course, principles, search,
+    the account forms, the profile with its renewal fields, a quiz, its result and 404."""
+    certificate = complete_demo_course("learner@example.com")
+    course = certificate.enrollment.course
+    base = demo_site.url
+    page.set_viewport_size({"width": width, "height": 800})
+
+    check(page, base + course.url, course.title)
+    check(page, base + "/courses/principles/", "Principles of NMT")
+    check(page, base + "/search/?q=ischemia", "Search")
+    check(page, base + "/accounts/login/", "Log in")
+    check(page, base + "/accounts/signup/", "Create your account")
+    check(page, base + "/accounts/password-reset/", "Reset your password")
+    check(page, base + "/no-such-page/", "Page not found")
+
+    log_in(page, base, "learner@example.com", "demo-learner-password")
+    expect(page.get_by_role("heading", level=1, name="Your dashboard")).to_be_visible()
+    check(page, base + "/accounts/profile/", "Your profile")
+    exam = Quiz.objects.filter(course=course).first()
+    check(page, base + reverse("quizzes:detail", args=[exam.pk]), exam.title)
+    attempt = Attempt.objects.filter(quiz=exam, user__email="learner@example.com").first()
+    check(page, base + reverse("quizzes:result", args=[attempt.pk]), f"{exam.title}: result")
