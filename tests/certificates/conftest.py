@@ -1,3 +1,5 @@
+import socket
+
 from django.utils import timezone
 
 import pytest
@@ -21,3 +23,15 @@ def certificate(learner, course, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         record_completion_if_complete(enrollment)
     return Certificate.objects.get(enrollment=enrollment)
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Make any attempt to resolve or connect fail loudly."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)

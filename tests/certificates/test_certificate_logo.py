@@ -3,7 +3,6 @@ area whatever its shape, the monogram without one, and nothing fetched for an SV
 (docs/design.md, the certificate PDF)."""
 
 import io
-import socket
 
 from django.core.files.base import ContentFile
 from django.urls import reverse
@@ -250,16 +249,6 @@ def test_without_a_logo_the_monogram_is_drawn(learner, course, provider):
 
 
 # --- SVG: nothing fetched ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def no_network(monkeypatch):
-    def refuse(*args, **kwargs):
-        raise AssertionError("network access attempted")
-
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket.socket, "connect", refuse)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ eddsa-rdfc-2022/*), copied here verbatim. No test touches the database or the ne
 
 import copy
 import hashlib
-import socket
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -198,18 +197,6 @@ def changed(value):
     if isinstance(value, float):
         return value + 1.0
     raise AssertionError(f"no mutation for {value!r}")
-
-
-@pytest.fixture
-def no_network(monkeypatch):
-    """Make any attempt to resolve or connect fail loudly."""
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("network access attempted")
-
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket.socket, "connect", refuse)
 
 
 # --- The W3C test vector -----------------------------------------------------------------------
