@@ -73,8 +73,9 @@ def new_generation(**kwargs):
 def fragment_version(request, page):
     """How a template fragment of this page is kept (`{% cache fragment.seconds name page.pk
     fragment.version using="kept" %}`): under its published version and the generation, for
-    a day; a preview is never kept (a key of its own and no time)."""
-    if getattr(request, "is_preview", False):
+    a day. A preview is never kept (a key of its own and no time), nor is anything while
+    DEBUG is on: a developer's template edits show at once without a restart."""
+    if getattr(request, "is_preview", False) or settings.DEBUG:
         return {"version": f"preview-{uuid.uuid4().hex}", "seconds": 0}
     published = page.last_published_at.isoformat() if page.last_published_at else "never"
     return {"version": f"{published}:{generation(request)}", "seconds": KEEP_SECONDS}

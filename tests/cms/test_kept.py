@@ -6,7 +6,7 @@ from django.test import override_settings
 
 import pytest
 
-from cms.page_cache import generation, new_generation, page_key
+from cms.page_cache import fragment_version, generation, new_generation, page_key
 from cms.release import code_fingerprint
 from tests.services import UNREACHABLE_REDIS_URL, redis_cache_settings
 
@@ -116,3 +116,16 @@ def test_each_release_reads_only_what_it_kept(settings):
 def test_anonymous_page_copies_are_kept_per_release(rf, settings):
     settings.RELEASE = "release-three"
     assert ":release-three:" in page_key(rf.get("/courses/"), 5)
+
+
+def test_fragments_are_not_kept_while_debug_is_on(rf, settings, course):
+    """Templates change under a running development server; a kept fragment would hide the
+    edit until a restart."""
+    request = rf.get(course.url)
+    assert fragment_version(request, course)["seconds"] > 0
+    settings.DEBUG = True
+    assert fragment_version(request, course)["seconds"] == 0
+    assert (
+        fragment_version(request, course)["version"]
+        != fragment_version(request, course)["version"]
+    )
