@@ -9,6 +9,8 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from cms.text import long_date
+
 DEFAULT_PERIOD_MONTHS = 24
 PERIOD_CHOICES = [
     (12, "12 months (every year)"),
@@ -75,9 +77,9 @@ def due_date_problem(due_on, months, today):
         )
     start, _ = period_ending(due_on, months or DEFAULT_PERIOD_MONTHS)
     if start > today:
-        ends = f"{due_on.day} {due_on:%B %Y}"
         return (
-            f"A {months}-month licence period ending on {ends} would not have started yet. "
+            f"A {months}-month licence period ending on {long_date(due_on)} would not have "
+            "started yet. "
             "Check the date and the length of the period."
         )
     return None

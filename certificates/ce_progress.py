@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from accounts.renewal import RenewalPeriod
 from cms.charts import meter
-from cms.text import ce_amount
+from cms.text import ce_amount, long_date
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,11 @@ class CeProgress:
         return meter(self.earned, self.target) if self.target else None
 
 
+def valid_hours(certificates):
+    """The CE hours of those of the certificates that are not revoked."""
+    return sum((c.ce_hours for c in certificates if not c.is_revoked), start=Decimal(0))
+
+
 def counts_towards(certificate, period):
     """Whether a certificate's CE hours count in the period: valid, and completed in it."""
     return not certificate.is_revoked and period.start <= certificate.completed_on <= period.end
@@ -47,14 +52,10 @@ def ce_progress(user, certificates, today):
     counted = tuple(c for c in certificates if counts_towards(c, period))
     return CeProgress(
         period=period,
-        earned=sum((c.ce_hours for c in counted), start=Decimal(0)),
+        earned=valid_hours(counted),
         target=user.ce_hours_required,
         counted=counted,
     )
-
-
-def _day(value):
-    return f"{value.day} {value:%B %Y}"
 
 
 def meter_texts(progress):
@@ -62,11 +63,11 @@ def meter_texts(progress):
     description, and the amounts that the chart and its table both print."""
     period, target = progress.period, ce_amount(progress.target)
     earned, remaining = ce_amount(progress.earned), ce_amount(progress.remaining)
-    span = f"{_day(period.start)} to {_day(period.end)}"
+    span = f"{long_date(period.start)} to {long_date(period.end)}"
     if period.due_on:
         title = "CE hours this licence period"
         where = f"this licence period ({span})"
-        needed = f"{remaining} still needed by {_day(period.end)}"
+        needed = f"{remaining} still needed by {long_date(period.end)}"
     else:
         title = f"CE hours in the last {period.months} months"
         where = f"in the last {period.months} months ({span})"
@@ -79,5 +80,5 @@ def meter_texts(progress):
         "earned": earned,
         "target": target,
         "remaining": remaining,
-        "due": _day(period.end) if period.due_on else "",
+        "due": long_date(period.end) if period.due_on else "",
     }

@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -12,7 +10,7 @@ from quizzes.reports import FUNNEL_STAGES_HOOK, FunnelCondition
 
 from . import admin_views
 from .api_keys import KEY_CREATE, KEY_REVOKE
-from .ce_progress import ce_progress, meter_texts
+from .ce_progress import ce_progress, meter_texts, valid_hours
 from .issuing import ISSUE, REVOKE, issue_missing_certificates
 from .models import Certificate
 
@@ -31,9 +29,7 @@ def certificates_panel(request):
         "certificates/dashboard_panel.html",
         {
             "certificates": certificates,
-            "total_hours": sum(
-                (c.ce_hours for c in certificates if not c.is_revoked), start=Decimal(0)
-            ),
+            "total_hours": valid_hours(certificates),
             "revoked": sum(1 for c in certificates if c.is_revoked),
             "progress": progress,
             "meter": meter_texts(progress) if progress.target else None,

@@ -3,6 +3,8 @@
 import re
 from decimal import Decimal
 
+from django.utils import dateformat
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -24,3 +26,8 @@ def ce_amount(hours):
 def ce_unit(hours):
     """ "CE" for exactly one hour, "CEs" for any other amount."""
     return "CE" if Decimal(str(hours)) == 1 else "CEs"
+
+
+def long_date(day):
+    """A date as pages write it (the `date:"j F Y"` of the templates): "30 November 2026"."""
+    return dateformat.format(day, "j F Y")
