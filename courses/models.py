@@ -21,7 +21,7 @@ from wagtail.search import index
 
 from cms.forms import ImageChooser
 from cms.kept import kept
-from cms.page_cache import fragment_version, generation
+from cms.page_cache import fragment_version
 from cms.routing import KeptViewRestrictionsMixin
 
 from .blocks import ModuleBodyBlock, ObjectivesBlock
@@ -393,20 +393,21 @@ class ModulePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
             ],
         }
 
-    def navigation(self, request):
-        """current_navigation(), the same for every reader: kept in the cache for the page
-        cache's generation (any publish, move or delete starts a new one)."""
-        published = self.last_published_at.timestamp() if self.last_published_at else 0
-        key = f"module-navigation:{self.pk}:{published}:{generation(request)}"
+    def navigation(self, fragment):
+        """current_navigation(), the same for every reader of this version: kept with the
+        page's template fragments (cms.page_cache.fragment_version); a preview's is fresh."""
+        if not fragment["seconds"]:
+            return self.current_navigation()
+        key = f"module-navigation:{self.pk}:{fragment['version']}"
         navigation = kept(key, self.current_navigation)
         self.__dict__["course"] = navigation["course"]  # fills the cached_property
         return navigation
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        preview = getattr(request, "is_preview", False)
-        context.update(self.current_navigation() if preview else self.navigation(request))
-        context.update(self.learner_context(request), fragment=fragment_version(request, self))
+        fragment = fragment_version(request, self)
+        context.update(self.navigation(fragment), fragment=fragment)
+        context.update(self.learner_context(request))
         return context
 
     def learner_context(self, request):
