@@ -369,6 +369,18 @@ def cleanup(run_id, sessions, run_started):
     VerificationLog.objects.filter(at__gte=run_started).delete()
 
 
+def chosen_endpoints(endpoint_list, only):
+    """The bare view and the endpoints named in --only (all of them without it)."""
+    if not only:
+        return endpoint_list
+    names = {name.strip() for name in only.split(",")}
+    unknown = names - {name for name, *_ in endpoint_list}
+    if unknown:
+        known = ", ".join(name for name, *_ in endpoint_list[1:])
+        raise SystemExit(f"unknown endpoint {', '.join(sorted(unknown))}; one of {known}")
+    return [endpoint_list[0], *(e for e in endpoint_list[1:] if e[0] in names)]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", default=os.environ.get("BENCH_SIZE") or "small", choices=SIZES)
@@ -384,6 +396,11 @@ def main(argv=None):
     parser.add_argument("--seed-only", action="store_true", help="prepare the database, stop")
     parser.add_argument("--skip-load", action="store_true", help="only the exam-day scenario")
     parser.add_argument("--skip-exam", action="store_true", help="no exam-day scenario")
+    parser.add_argument(
+        "--only",
+        help="comma-separated endpoint names (e.g. api_get,verify_page): measure just these "
+        "against the bare view with wrk; no quiz runs, no exam day",
+    )
     args = parser.parse_args(argv)
     size = SIZES[args.size]
     seconds = args.seconds or size.run_seconds
@@ -438,7 +455,7 @@ def main(argv=None):
             f"gunicorn: {args.workers} sync workers on 127.0.0.1:{server.port} "
             f"(DEBUG off, Redis {redis_url}); API and verify-page rate limits raised to 1e9/min"
         )
-        endpoint_list = endpoints(size, sessions)
+        endpoint_list = chosen_endpoints(endpoints(size, sessions), args.only)
         for name, _label, requests, marker in endpoint_list:
             check(server.port, name, requests, marker)
         check_login_form(server.port)
@@ -452,10 +469,11 @@ def main(argv=None):
             result["endpoints"] = wrk_runs(server, endpoint_list, seconds, args.connections)
             for row in result["endpoints"]:
                 row["queries"] = queries.get(row["name"])
+        if not args.skip_load and not args.only:
             quiz_rows, quiz_errors = quiz_runs(server, courses[0], sessions, seconds, 8, run_id)
             result["endpoints"] += quiz_rows
             result["quiz_error_samples"] = quiz_errors
-        if not args.skip_exam:
+        if not args.skip_exam and not args.only:
             result["exam_day"] = exam_day(
                 server,
                 courses[1 % len(courses)],
