@@ -19,6 +19,7 @@ from cms.text import without_control_characters
 from courses.models import CoursePage
 
 from .api_keys import create_api_key, revoke_api_key
+from .audit import flush_quietly
 from .codes import MalformedCode, normalize
 from .issuing import RevocationRefused, revoke_certificate
 from .models import AssociationApiKey, Certificate, VerificationLog
@@ -126,6 +127,12 @@ def api_keys(request):
 def audit_log(request):
     """Browse verification lookups by date and result; export them as CSV."""
     _guard(request)
+    if not flush_quietly():
+        messages.warning(
+            request,
+            "The most recent lookups could not be moved from Redis into the log just now; "
+            "they are kept there and will show once it can be reached.",
+        )
     logs = VerificationLog.objects.select_related("api_key").order_by("-at")
     result = request.GET.get("result", "")
     if result in dict(VerificationLog.RESULTS):

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from cms.links import absolute_url
 
@@ -164,7 +165,7 @@ class VerificationLog(models.Model):
     BULK = "bulk"
     CHANNELS = [(PAGE, "Verify page"), (API, "API, one code"), (BULK, "API, bulk")]
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     channel = models.CharField(max_length=10, choices=CHANNELS)
     api_key = models.ForeignKey(
         AssociationApiKey, null=True, blank=True, on_delete=models.PROTECT, related_name="lookups"
@@ -172,6 +173,9 @@ class VerificationLog(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     code = models.CharField(max_length=64)
     result = models.CharField(max_length=10, choices=RESULTS)
+    # Set on lookups that passed through the Redis buffer (certificates/audit.py): moving a
+    # batch twice writes each of them once.
+    buffered_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-at"]

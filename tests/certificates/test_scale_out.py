@@ -4,7 +4,8 @@ Two gunicorn processes on different ports share the test database and a Redis da
 A session made by signing in on A works on B; rate-limit counts made on A and B add up; a
 page copy kept by A is served by B; a publish shows on both at once, though each keeps
 rendered parts in its own memory; a revocation made through A's admin shows on B's API at
-once (the cached look-up is dropped for both).
+once (the cached look-up is dropped for both); lookups both servers buffer in Redis show in
+the audit log.
 """
 
 import http.cookiejar
@@ -198,3 +199,20 @@ def test_a_revocation_through_one_server_shows_on_the_other(servers, certificate
     assert status == 200 and "revoked" in page
     status, _, body, _ = Browser().request(b + api)
     assert status == 200 and '"status": "revoked"' in body
+
+
+def test_lookups_buffered_by_both_servers_show_in_the_log(servers, admin_user):
+    """Each server appends its lookups to the one buffer in Redis (certificates/audit.py);
+    the audit-log screen on either server moves them all into the table first."""
+    from certificates.models import VerificationLog
+
+    a, b = servers
+    codes = ["ABCD-EFGH-JKMN-PQR2", "ABCD-EFGH-JKMN-PQR3"]
+    for server, code in zip((a, b), codes, strict=True):
+        assert Browser().request(f"{server}/api/v1/certificates/{code}")[0] == 404
+    assert not VerificationLog.objects.filter(code__in=codes).exists()  # still buffered
+    admin = Browser()
+    admin.post_form(f"{a}/admin/login/", {"username": admin_user.email, "password": PASSWORD})
+    status, _, page, _ = admin.request(f"{a}/admin/certificates/audit-log/")
+    assert status == 200 and all(code in page for code in codes)
+    assert VerificationLog.objects.filter(code__in=codes, result="not_found").count() == 2

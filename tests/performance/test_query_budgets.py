@@ -35,6 +35,7 @@ BUDGETS = {
     "dashboard": 7,
     "quiz take": 9,
     "quiz result": 9,
+    # The audit row: 0 with Redis, which buffers it (tests/certificates/test_audit_buffer.py).
     "verify page": 1,  # session-free: look-up and site settings kept; the audit row
     "API one code": 1,  # the audit row; the certificate comes from the cache (DESIGN: <= 3)
     "API bulk": 1,  # the audit rows, in one statement; certificates from the cache

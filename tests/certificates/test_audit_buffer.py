@@ -1,0 +1,202 @@
+"""With Redis, single verification lookups are buffered there and moved into the log in
+batches (certificates/audit.py): none is lost, none is written twice, and whoever reads the
+log sees every lookup."""
+
+import logging
+
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+import pytest
+
+from certificates import audit
+from certificates.api_keys import create_api_key
+from certificates.models import AssociationApiKey, VerificationLog
+from tests.services import UNREACHABLE_REDIS_URL, redis_cache_settings, require_redis
+
+UNKNOWN = "ABCD-EFGH-JKMN-PQRS"
+
+
+@pytest.fixture
+def redis_buffer(db):
+    """The default cache on a real Redis under a private key prefix: the buffer is on."""
+    with override_settings(CACHES=redis_cache_settings(require_redis())):
+        yield audit.redis_client()
+        for name in (audit.BUFFER, audit.MOVING, audit.MOVER_LOCK, audit.FLUSH_QUEUED):
+            cache.delete(name)
+
+
+def buffered(redis):
+    return redis.llen(cache.make_key(audit.BUFFER))
+
+
+def api_lookup(client, code, **headers):
+    return client.get(f"/api/v1/certificates/{code}", **headers)
+
+
+def test_a_lookup_is_answered_without_a_query_and_logged_once_moved(
+    client, certificate, redis_buffer, django_assert_num_queries
+):
+    api_lookup(client, certificate.display_code)  # the certificate is now cached
+    audit.flush_buffered_lookups()
+    before = timezone.now()
+    with django_assert_num_queries(0):
+        response = api_lookup(client, certificate.display_code)
+    after = timezone.now()
+    assert response.json()["status"] == "valid"
+    assert buffered(redis_buffer) == 1
+    assert VerificationLog.objects.count() == 1  # only the first, moved above
+
+    assert audit.flush_buffered_lookups() == 1
+    latest = VerificationLog.objects.order_by("-at").first()
+    assert (latest.channel, latest.result, latest.code) == (
+        "api",
+        "valid",
+        certificate.display_code,
+    )
+    assert latest.ip_address == "127.0.0.1"
+    assert before <= latest.at <= after  # the lookup's time, not the move's
+    assert latest.buffered_id is not None
+    assert buffered(redis_buffer) == 0
+
+
+def test_the_verify_page_and_keyed_lookups_are_buffered_with_their_details(client, redis_buffer):
+    record, key = create_api_key("Ohio Board")
+    api_lookup(client, UNKNOWN, HTTP_AUTHORIZATION=f"Bearer {key}")
+    api_lookup(client, "bad")
+    client.get(f"/verify/{UNKNOWN}/")
+    assert VerificationLog.objects.count() == 0
+    assert audit.flush_buffered_lookups() == 3
+    assert sorted(VerificationLog.objects.values_list("channel", "result", "api_key")) == [
+        ("api", "malformed", None),
+        ("api", "not_found", record.pk),
+        ("page", "not_found", None),
+    ]
+
+
+@override_settings(VERIFICATION_LOG_FLUSH_AT=3)
+def test_the_lookup_that_fills_the_buffer_moves_it(client, redis_buffer):
+    api_lookup(client, UNKNOWN)
+    api_lookup(client, UNKNOWN)
+    assert VerificationLog.objects.count() == 0
+    api_lookup(client, UNKNOWN)
+    assert VerificationLog.objects.count() == 3
+    assert buffered(redis_buffer) == 0
+
+
+def test_a_batch_written_before_a_crash_is_not_written_twice(client, redis_buffer):
+    api_lookup(client, UNKNOWN)
+    api_lookup(client, "bad")
+    # A mover took the buffer and wrote it, then died before removing it from Redis.
+    moving = cache.make_key(audit.MOVING)
+    redis_buffer.rename(cache.make_key(audit.BUFFER), moving)
+    audit.write_batch(redis_buffer.lrange(moving, 0, -1))
+    api_lookup(client, UNKNOWN)  # logged after the crash: a new buffer
+
+    audit.flush_buffered_lookups()
+    assert VerificationLog.objects.count() == 3
+    assert VerificationLog.objects.filter(result="malformed").count() == 1
+    assert not redis_buffer.exists(moving)
+    assert buffered(redis_buffer) == 0
+
+
+def test_one_mover_at_a_time(client, redis_buffer):
+    api_lookup(client, UNKNOWN)
+    other = redis_buffer.lock(cache.make_key(audit.MOVER_LOCK), timeout=5)
+    assert other.acquire(blocking=False)
+    try:
+        assert audit.flush_buffered_lookups() == 0
+        assert buffered(redis_buffer) == 1
+    finally:
+        other.release()
+    assert audit.flush_buffered_lookups() == 1
+
+
+def test_an_unreadable_record_is_dropped_and_the_rest_moved(client, redis_buffer, caplog):
+    api_lookup(client, UNKNOWN)
+    redis_buffer.rpush(cache.make_key(audit.BUFFER), b"not json", b'["too", "short"]')
+    api_lookup(client, "bad")
+    with caplog.at_level(logging.ERROR, logger="certificates.audit"):
+        assert audit.flush_buffered_lookups() == 2
+    assert "unreadable verification log record" in caplog.text
+    assert VerificationLog.objects.count() == 2
+    assert buffered(redis_buffer) == 0
+
+
+def test_a_lookup_by_a_key_deleted_before_the_move_is_kept(client, redis_buffer):
+    record, key = create_api_key("Short-lived Board")
+    api_lookup(client, UNKNOWN, HTTP_AUTHORIZATION=f"Bearer {key}")
+    AssociationApiKey.objects.filter(pk=record.pk).delete()  # no row protects it yet
+    assert audit.flush_buffered_lookups() == 1
+    assert VerificationLog.objects.get().api_key is None
+
+
+def test_the_audit_log_screen_shows_buffered_lookups(client, admin_user, redis_buffer):
+    api_lookup(client, UNKNOWN)
+    client.force_login(admin_user)
+    response = client.get(reverse("audit_log_admin"))
+    assert UNKNOWN in response.text
+    assert buffered(redis_buffer) == 0
+
+
+def test_the_audit_log_screen_says_when_redis_cannot_be_reached(client, admin_user, redis_buffer):
+    api_lookup(client, UNKNOWN)
+    client.force_login(admin_user)
+    with override_settings(CACHES=redis_cache_settings(UNREACHABLE_REDIS_URL)):
+        response = client.get(reverse("audit_log_admin"))
+    assert response.status_code == 200
+    assert "could not be moved from Redis" in response.text
+    assert buffered(redis_buffer) == 1  # still kept for the next mover
+
+
+@override_settings(CACHES=redis_cache_settings(UNREACHABLE_REDIS_URL))
+def test_without_redis_a_lookup_is_written_at_once(client, db):
+    assert api_lookup(client, UNKNOWN).status_code == 404
+    assert VerificationLog.objects.get().result == "not_found"
+
+
+def test_bulk_lookups_are_written_in_their_own_request(client, redis_buffer):
+    client.post(
+        "/api/v1/certificates/verify", {"codes": [UNKNOWN, "x"]}, content_type="application/json"
+    )
+    assert VerificationLog.objects.count() == 2
+    assert buffered(redis_buffer) == 0
+
+
+@override_settings(
+    TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}},
+    VERIFICATION_LOG_FLUSH_SECONDS=45,
+)
+def test_a_timed_move_is_queued_at_most_once_per_interval(client, redis_buffer):
+    from django_tasks import default_task_backend
+
+    default_task_backend.clear()
+    before = timezone.now()
+    api_lookup(client, UNKNOWN)
+    api_lookup(client, UNKNOWN)
+    api_lookup(client, "bad")
+    queued = default_task_backend.results
+    assert len(queued) == 1
+    assert queued[0].task.name == "flush_verification_log"
+    assert 44 <= (queued[0].task.run_after - before).total_seconds() <= 46
+
+
+def test_with_an_immediate_task_backend_no_move_is_queued(client, redis_buffer):
+    api_lookup(client, UNKNOWN)
+    assert not redis_buffer.exists(cache.make_key(audit.FLUSH_QUEUED))
+    assert VerificationLog.objects.count() == 0  # it waits for the size, a reader or a task
+
+
+def test_the_task_and_the_command_move_the_buffer(client, redis_buffer, capsys):
+    from certificates.tasks import flush_verification_log
+
+    api_lookup(client, UNKNOWN)
+    assert flush_verification_log.call() == 1
+    api_lookup(client, "bad")
+    api_lookup(client, "bad")
+    call_command("flush_verification_log")
+    assert "Moved 2 buffered lookup(s)" in capsys.readouterr().out
+    assert VerificationLog.objects.count() == 3
