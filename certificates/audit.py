@@ -5,7 +5,7 @@ its own request: it is appended to a buffer list in Redis (one round trip) and m
 table in batches (docs/decisions.md, "Verification log buffer"). A PostgreSQL round trip per
 lookup cost half the verify API's server CPU. A batch is moved
 
-- by the lookup that makes the buffer reach settings.VERIFICATION_LOG_FLUSH_AT entries,
+- by each lookup that brings the buffer to a multiple of settings.VERIFICATION_LOG_FLUSH_AT,
 - by a task queued at most once every settings.VERIFICATION_LOG_FLUSH_SECONDS (with a task
   backend that can run tasks later, i.e. the database queue and its db_worker),
 - before anyone reads the log (`flush_buffered_lookups()`, called by the audit-log screen),
@@ -28,6 +28,7 @@ from django.core.cache import cache
 from django.db import DatabaseError
 from django.utils import timezone
 
+from django_tasks import default_task_backend
 from redis.exceptions import LockError, ResponseError
 
 from cms.ratelimit import client_ip
@@ -130,14 +131,14 @@ def buffer_entry(entry):
         return False
     if deferred and replies[1]:
         queue_flush()
-    if replies[0] >= settings.VERIFICATION_LOG_FLUSH_AT:
+    # At 200, 400, … and not on every lookup past 200: while PostgreSQL is down, lookups are
+    # still answered from the cache and the move is tried again every 200 of them.
+    if replies[0] % settings.VERIFICATION_LOG_FLUSH_AT == 0:
         flush_quietly()
     return True
 
 
 def deferred_flush_possible():
-    from django_tasks import default_task_backend
-
     return default_task_backend.supports_defer
 
 
@@ -225,6 +226,6 @@ def parse_record(record):
             code=code,
             result=result,
         )
-    except (TypeError, ValueError):
+    except (AttributeError, TypeError, ValueError):
         logger.error("Dropping an unreadable verification log record: %r", record[:200])
         return None

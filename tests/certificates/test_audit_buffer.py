@@ -6,6 +6,7 @@ import logging
 
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import DatabaseError
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -85,6 +86,33 @@ def test_the_lookup_that_fills_the_buffer_moves_it(client, redis_buffer):
     api_lookup(client, UNKNOWN)
     assert VerificationLog.objects.count() == 3
     assert buffered(redis_buffer) == 0
+
+
+@override_settings(VERIFICATION_LOG_FLUSH_AT=2)
+def test_when_the_move_fails_lookups_go_on_and_it_is_retried_later(
+    client, certificate, redis_buffer, monkeypatch, caplog
+):
+    code = certificate.display_code
+    api_lookup(client, code)  # the certificate is now cached
+    audit.flush_buffered_lookups()
+    write_batch = audit.write_batch
+    attempts = []
+
+    def database_down(records):
+        attempts.append(len(records))
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(audit, "write_batch", database_down)
+    with caplog.at_level(logging.ERROR, logger="certificates.audit"):
+        statuses = [api_lookup(client, code).status_code for _ in range(3)]
+    assert statuses == [200, 200, 200]
+    assert attempts == [2]  # at the second lookup only, not at the third
+    assert "will be retried" in caplog.text
+
+    monkeypatch.setattr(audit, "write_batch", write_batch)
+    api_lookup(client, code)  # the fourth: the failed batch and the new buffer
+    assert VerificationLog.objects.count() == 1 + 4
+    assert not redis_buffer.exists(cache.make_key(audit.MOVING))
 
 
 def test_a_batch_written_before_a_crash_is_not_written_twice(client, redis_buffer):
