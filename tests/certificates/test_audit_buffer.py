@@ -3,6 +3,7 @@ batches (certificates/audit.py): none is lost, none is written twice, and whoeve
 log sees every lookup."""
 
 import logging
+import threading
 
 from django.core.cache import cache
 from django.core.management import call_command
@@ -228,3 +229,38 @@ def test_the_task_and_the_command_move_the_buffer(client, redis_buffer, capsys):
     call_command("flush_verification_log")
     assert "Moved 2 buffered lookup(s)" in capsys.readouterr().out
     assert VerificationLog.objects.count() == 3
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@override_settings(VERIFICATION_LOG_FLUSH_AT=7)
+def test_concurrent_lookups_and_moves_write_each_lookup_once():
+    """Twelve threads log 25 lookups each while the buffer fills and is moved many times over
+    (every 7th lookup tries to move it) and four movers run besides: every lookup reaches the
+    table exactly once (PostgreSQL and Redis, real threads)."""
+    from django.test import RequestFactory
+
+    from tests.concurrency import needs_postgresql, race
+
+    needs_postgresql()
+    with override_settings(CACHES=redis_cache_settings(require_redis())):
+        threads = iter(range(16))
+        lock = threading.Lock()
+
+        def work():
+            with lock:
+                number = next(threads)
+            if number >= 12:
+                return sum(audit.flush_buffered_lookups() for _ in range(10))
+            request = RequestFactory().get("/", REMOTE_ADDR=f"10.0.0.{number}")
+            for n in range(25):
+                audit.log_lookups(request, "api", [(f"T{number}-{n}", "not_found")])
+            return 0
+
+        _, errors = race(16, work)
+        audit.flush_buffered_lookups()
+        assert not errors
+        codes = list(VerificationLog.objects.values_list("code", flat=True))
+        assert len(codes) == 12 * 25
+        assert set(codes) == {f"T{t}-{n}" for t in range(12) for n in range(25)}
+        for name in (audit.BUFFER, audit.MOVING):
+            assert not audit.redis_client().exists(cache.make_key(name))
