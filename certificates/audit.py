@@ -53,6 +53,7 @@ def loggable(text):
 
 
 def result_of(certificate, malformed=False):
+    """What a lookup found, as the log records it."""
     if malformed:
         return VerificationLog.MALFORMED
     if certificate is None:
@@ -139,10 +140,13 @@ def buffer_entry(entry):
 
 
 def deferred_flush_possible():
+    """Whether the task backend can run a move later (the database queue can; the immediate
+    backend of the embedded default cannot, and then size and readers trigger the moves)."""
     return default_task_backend.supports_defer
 
 
 def queue_flush():
+    """Queue one move a little later, so a quiet site's lookups reach the table too."""
     from .tasks import flush_verification_log  # here: the task module imports this one
 
     run_after = timezone.now() + timedelta(seconds=settings.VERIFICATION_LOG_FLUSH_SECONDS)
@@ -215,6 +219,7 @@ def write_batch(records):
 
 
 def parse_record(record):
+    """A buffered record as an unsaved log row, or None (logged) if it cannot be read."""
     try:
         buffered_id, at, channel, api_key_id, ip, code, result = json.loads(record)
         return VerificationLog(
