@@ -21,6 +21,7 @@ table at once, as it is without Redis (the embedded default): nothing is dropped
 import json
 import logging
 import uuid
+from contextlib import suppress
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -29,7 +30,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from django_tasks import default_task_backend
-from redis.exceptions import LockError, ResponseError
+from redis.exceptions import LockError, LockNotOwnedError, ResponseError
 
 from cms.ratelimit import client_ip
 from cms.text import without_control_characters
@@ -44,6 +45,7 @@ MOVING = "verification-log:moving"
 MOVER_LOCK = "verification-log:mover"
 FLUSH_QUEUED = "verification-log:flush-queued"
 MOVER_LOCK_SECONDS = 60
+MOVE_CHUNK = 5000  # records read and written at a time, so a long backlog needs little memory
 
 
 def loggable(text):
@@ -182,13 +184,17 @@ def flush_buffered_lookups():
         for _ in range(2):  # a batch a crashed mover left, then the current buffer
             if not take_batch(redis, moving):
                 break
-            moved += write_batch(redis.lrange(moving, 0, -1))
-            redis.delete(moving)
+            while records := redis.lrange(moving, 0, MOVE_CHUNK - 1):
+                moved += write_batch(records)
+                # Only the lock's holder may trim: renewing it proves this mover still holds
+                # it (a move slower than the lock's life lets the next mover in).
+                lock.reacquire()
+                redis.ltrim(moving, len(records), -1)  # the list's key goes once it is empty
+    except LockNotOwnedError:
+        logger.warning("The verification log mover's lock expired; the next mover repeats")
     finally:
-        try:
+        with suppress(LockError):  # already lost, as above
             lock.release()
-        except LockError:  # it expired during a long move; the next mover repeats safely
-            logger.warning("The verification log mover's lock expired before it finished")
     return moved
 
 

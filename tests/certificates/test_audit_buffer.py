@@ -132,6 +132,50 @@ def test_a_batch_written_before_a_crash_is_not_written_twice(client, redis_buffe
     assert buffered(redis_buffer) == 0
 
 
+def test_a_long_backlog_is_moved_a_chunk_at_a_time(client, redis_buffer, monkeypatch):
+    monkeypatch.setattr(audit, "MOVE_CHUNK", 2)
+    sizes = []
+    write_batch = audit.write_batch
+    monkeypatch.setattr(
+        audit, "write_batch", lambda records: sizes.append(len(records)) or write_batch(records)
+    )
+    for _ in range(5):
+        api_lookup(client, UNKNOWN)
+    assert audit.flush_buffered_lookups() == 5
+    assert sizes == [2, 2, 1]
+    assert VerificationLog.objects.count() == 5
+    assert not redis_buffer.exists(cache.make_key(audit.MOVING))
+
+
+def test_a_mover_that_lost_its_lock_leaves_the_batch_to_the_next(
+    client, redis_buffer, monkeypatch, caplog
+):
+    """A move slower than the lock's life: another mover has the lock by the time the first
+    has written its rows, so the first must not trim what the other may be reading."""
+    api_lookup(client, UNKNOWN)
+    api_lookup(client, "bad")
+    write_batch = audit.write_batch
+    lock_key = cache.make_key(audit.MOVER_LOCK)
+
+    def slow(records):
+        moved = write_batch(records)
+        redis_buffer.set(lock_key, "another mover's token", ex=5)  # ours expired meanwhile
+        return moved
+
+    monkeypatch.setattr(audit, "write_batch", slow)
+    with caplog.at_level(logging.WARNING, logger="certificates.audit"):
+        assert audit.flush_buffered_lookups() == 2
+    assert "lock expired" in caplog.text
+    assert redis_buffer.llen(cache.make_key(audit.MOVING)) == 2  # left for the lock's holder
+    assert redis_buffer.get(lock_key) == b"another mover's token"  # not released by us
+
+    monkeypatch.setattr(audit, "write_batch", write_batch)
+    redis_buffer.delete(lock_key)
+    audit.flush_buffered_lookups()
+    assert VerificationLog.objects.count() == 2  # written once
+    assert not redis_buffer.exists(cache.make_key(audit.MOVING))
+
+
 def test_one_mover_at_a_time(client, redis_buffer):
     api_lookup(client, UNKNOWN)
     other = redis_buffer.lock(cache.make_key(audit.MOVER_LOCK), timeout=5)
