@@ -14,7 +14,9 @@ lookup cost half the verify API's server CPU. A batch is moved
 Moving is safe to repeat: every buffered entry carries its own id, stored in the unique
 `buffered_id` column, so a batch that was written but not yet removed from Redis (a crash in
 between) is not written twice. One mover at a time holds a Redis lock; a batch a crashed mover
-left behind is moved by the next one. If Redis cannot be reached, the lookup is written to the
+left behind is moved by the next one. A backlog is written a chunk at a time, and each chunk
+leaves Redis only once the mover has renewed its lock, so a mover slower than its lock never
+removes what the next one is reading. If Redis cannot be reached, the lookup is written to the
 table at once, as it is without Redis (the embedded default): nothing is dropped.
 """
 
