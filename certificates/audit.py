@@ -3,23 +3,25 @@
 With a shared Redis (REDIS_URL, production), a single lookup is not written to PostgreSQL in
 its own request: it is appended to a buffer list in Redis (one round trip) and moved into the
 table in batches (docs/decisions.md, "Verification log buffer"). A PostgreSQL round trip per
-lookup cost half the verify API's server CPU. A batch is moved
+lookup cost half the verify API's server CPU. The buffer is moved
 
-- by each lookup that brings the buffer to a multiple of settings.VERIFICATION_LOG_FLUSH_AT,
+- a chunk at a time by each lookup that brings it to a multiple of
+  settings.VERIFICATION_LOG_FLUSH_AT,
 - by a task queued at most once every settings.VERIFICATION_LOG_FLUSH_SECONDS (with a task
   backend that can run tasks later, i.e. the database queue and its db_worker),
-- before anyone reads the log (`flush_buffered_lookups()`, called by the audit-log screen),
+- before the audit-log screen reads the log (`flush_for_reading`),
 - by `manage.py flush_verification_log`.
 
-Moving is safe to repeat: every buffered entry carries its own id, stored in the unique
-`buffered_id` column, so a batch that was written but not yet removed from Redis (a crash in
-between) is not written twice. One mover at a time holds a Redis lock; a batch a crashed mover
-left behind is moved by the next one. A backlog is written a chunk at a time, and each chunk
-leaves Redis only once the mover has renewed its lock, so a mover slower than its lock never
-removes what the next one is reading. If Redis cannot be reached, the lookup is written to the
-table at once, as it is without Redis (the embedded default): nothing is dropped.
+A mover holds a Redis lock, reads the oldest records of the list, writes them, and only then
+trims them off the list's head (lookups keep arriving at its tail), after renewing its lock:
+a mover slower than its lock leaves them to the next one. Every record carries its own id,
+kept in the unique `buffered_id` column, so records written but not trimmed (a crash in
+between, a lost lock, a push whose reply was lost) are never written twice. If Redis cannot
+be reached, the lookup is written to the table at once, as it is without Redis (the embedded
+default): nothing is dropped.
 """
 
+import ipaddress
 import json
 import logging
 import uuid
@@ -28,11 +30,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError
+from django.db import DataError, Error, IntegrityError, transaction
 from django.utils import timezone
 
 from django_tasks import default_task_backend
-from redis.exceptions import LockError, LockNotOwnedError, ResponseError
+from redis.exceptions import LockError, LockNotOwnedError
 
 from cms.ratelimit import client_ip
 from cms.text import without_control_characters
@@ -43,11 +45,21 @@ logger = logging.getLogger(__name__)
 
 LAST_USED_PRECISION = timedelta(minutes=5)
 BUFFER = "verification-log:buffer"
-MOVING = "verification-log:moving"
 MOVER_LOCK = "verification-log:mover"
 FLUSH_QUEUED = "verification-log:flush-queued"
 MOVER_LOCK_SECONDS = 60
 MOVE_CHUNK = 5000  # records read and written at a time, so a long backlog needs little memory
+READ_CHUNKS = 4  # the audit-log screen moves at most this many chunks before it reads
+LOCK_WAIT_SECONDS = 5  # how long the screen, the task and the command wait for another mover
+
+
+def loggable_ip(text):
+    """A client address the column accepts, or None: behind a proxy, X-Forwarded-For can
+    carry anything a client sent around it."""
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None
 
 
 def loggable(text):
@@ -67,8 +79,8 @@ def result_of(certificate, malformed=False):
 
 def log_lookups(request, channel, lookups, api_key=None):
     """Record (code text, result) pairs for one request."""
-    ip = client_ip(request) or None
     now = timezone.now()
+    ip = loggable_ip(client_ip(request))
     entries = [
         VerificationLog(
             at=now,
@@ -81,8 +93,7 @@ def log_lookups(request, channel, lookups, api_key=None):
         for code, result in lookups
     ]
     if len(entries) == 1:
-        if not buffer_entry(entries[0]):
-            entries[0].save(force_insert=True)  # one statement, no transaction around it
+        log_one(entries[0])
     else:  # a bulk request: its rows already share one statement
         VerificationLog.objects.bulk_create(entries)
     if api_key is not None and key_use_is_stale(api_key, now):
@@ -95,6 +106,30 @@ def key_use_is_stale(api_key, now):
     return api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_PRECISION
 
 
+def log_one(entry):
+    """Buffer one lookup in Redis, or write it at once when there is no Redis to buffer in."""
+    redis = redis_client()
+    if redis is None:
+        entry.save(force_insert=True)  # one statement, no transaction around it
+        return
+    entry.buffered_id = uuid.uuid4()
+    try:
+        length, queue_now = push(redis, entry)
+    except Exception:  # noqa: BLE001 - Redis is down: the table takes the entry at once
+        logger.warning("Verification log buffer unavailable; writing the lookup directly")
+        # The push may have reached Redis before its reply was lost: if it is moved later,
+        # its id makes that write (or this one) a no-op.
+        VerificationLog.objects.bulk_create([entry], ignore_conflicts=True)
+        return
+    if queue_now:
+        queue_flush()
+    # At 200, 400, … and not on every lookup past 200: while PostgreSQL is down, lookups are
+    # still answered from the cache and the move is tried again every 200 of them. One
+    # chunk at most: a backlog is for the task and the command, not for a lookup's request.
+    if length % settings.VERIFICATION_LOG_FLUSH_AT == 0:
+        flush_quietly(max_chunks=1)
+
+
 def redis_client():
     """The raw Redis client behind the default cache, or None when the cache is not Redis."""
     client = getattr(cache, "client", None)
@@ -103,14 +138,12 @@ def redis_client():
     return client.get_client(write=True)
 
 
-def buffer_entry(entry):
-    """Append a lookup to the Redis buffer; False when there is no Redis to append to."""
-    redis = redis_client()
-    if redis is None:
-        return False
+def push(redis, entry):
+    """Append a lookup to the buffer, in one round trip: (the buffer's length, whether this
+    lookup should queue the timed move)."""
     record = json.dumps(
         [
-            uuid.uuid4().hex,
+            entry.buffered_id.hex,
             entry.at.isoformat(),
             entry.channel,
             entry.api_key_id,
@@ -119,79 +152,83 @@ def buffer_entry(entry):
             entry.result,
         ]
     )
-    deferred = deferred_flush_possible()
-    try:
-        with redis.pipeline(transaction=False) as pipe:
-            pipe.rpush(cache.make_key(BUFFER), record)
-            if deferred:
-                pipe.set(
-                    cache.make_key(FLUSH_QUEUED),
-                    1,
-                    nx=True,
-                    ex=settings.VERIFICATION_LOG_FLUSH_SECONDS,
-                )
-            replies = pipe.execute()
-    except Exception:  # noqa: BLE001 - Redis is down: the table takes the entry at once
-        logger.warning("Verification log buffer unavailable; writing the lookup directly")
-        return False
-    if deferred and replies[1]:
-        queue_flush()
-    # At 200, 400, … and not on every lookup past 200: while PostgreSQL is down, lookups are
-    # still answered from the cache and the move is tried again every 200 of them.
-    if replies[0] % settings.VERIFICATION_LOG_FLUSH_AT == 0:
-        flush_quietly()
-    return True
-
-
-def deferred_flush_possible():
-    """Whether the task backend can run a move later (the database queue can; the immediate
-    backend of the embedded default cannot, and then size and readers trigger the moves)."""
-    return default_task_backend.supports_defer
+    deferred = default_task_backend.supports_defer  # the immediate backend cannot wait
+    with redis.pipeline(transaction=False) as pipe:
+        pipe.rpush(cache.make_key(BUFFER), record)
+        if deferred:
+            seconds = settings.VERIFICATION_LOG_FLUSH_SECONDS
+            pipe.set(cache.make_key(FLUSH_QUEUED), 1, nx=True, ex=seconds)
+        replies = pipe.execute()
+    return replies[0], deferred and bool(replies[1])
 
 
 def queue_flush():
-    """Queue one move a little later, so a quiet site's lookups reach the table too."""
+    """Queue one move a little later, so a quiet site's lookups reach the table too. It runs
+    after the once-per-interval mark has expired, so any lookup buffered after the move read
+    the list queues the next one."""
     from .tasks import flush_verification_log  # here: the task module imports this one
 
-    run_after = timezone.now() + timedelta(seconds=settings.VERIFICATION_LOG_FLUSH_SECONDS)
+    delay = timedelta(seconds=settings.VERIFICATION_LOG_FLUSH_SECONDS + 5)
     try:
-        flush_verification_log.using(run_after=run_after).enqueue()
-    except DatabaseError:
+        flush_verification_log.using(run_after=timezone.now() + delay).enqueue()
+    except Error:
         logger.exception("Could not queue the verification log flush")
 
 
-def flush_quietly():
-    """Move the buffer, logging a failure instead of raising it (False): the entries stay
-    in Redis for the next mover."""
+def flush_quietly(**options):
+    """Move the buffer (see flush_buffered_lookups), logging a failure instead of raising
+    it (False): the entries stay in Redis for the next mover."""
     try:
-        flush_buffered_lookups()
-    except Exception:  # noqa: BLE001 - the lookup was answered; the batch waits
+        flush_buffered_lookups(**options)
+    except Exception:  # noqa: BLE001 - the caller goes on; the batch waits
         logger.exception("Moving the verification log buffer failed; it will be retried")
         return False
     return True
 
 
-def flush_buffered_lookups():
-    """Move every buffered lookup into the table; the number moved. Returns 0 at once when
-    another process is moving them, or when there is no Redis buffer."""
+def flush_for_reading():
+    """Move what is waiting before the log is read (a few chunks at most, inside a request).
+    The number of lookups still waiting, or None when Redis cannot be reached."""
+    if not flush_quietly(max_chunks=READ_CHUNKS, wait=LOCK_WAIT_SECONDS):
+        return None
+    try:
+        return waiting_lookups()
+    except Exception:  # noqa: BLE001 - as above
+        logger.exception("Could not count the verification log buffer")
+        return None
+
+
+def waiting_lookups():
+    """How many lookups wait in the Redis buffer (0 without Redis)."""
+    redis = redis_client()
+    return redis.llen(cache.make_key(BUFFER)) if redis is not None else 0
+
+
+def flush_buffered_lookups(max_chunks=None, wait=0):
+    """Move buffered lookups into the table, oldest first, until the buffer has caught up
+    (or `max_chunks` chunks); the number moved. Waits up to `wait` seconds for another
+    mover, then returns 0; returns 0 at once without Redis."""
     redis = redis_client()
     if redis is None:
         return 0
     lock = redis.lock(cache.make_key(MOVER_LOCK), timeout=MOVER_LOCK_SECONDS)
-    if not lock.acquire(blocking=False):
+    if not lock.acquire(blocking=wait > 0, blocking_timeout=wait or None):
         return 0
-    moved = 0
-    moving = cache.make_key(MOVING)
+    buffer = cache.make_key(BUFFER)
+    moved = chunks = 0
     try:
-        for _ in range(2):  # a batch a crashed mover left, then the current buffer
-            if not take_batch(redis, moving):
+        while max_chunks is None or chunks < max_chunks:
+            records = redis.lrange(buffer, 0, MOVE_CHUNK - 1)
+            if not records:
                 break
-            while records := redis.lrange(moving, 0, MOVE_CHUNK - 1):
-                moved += write_batch(records)
-                # Only the lock's holder may trim: renewing it proves this mover still holds
-                # it (a move slower than the lock's life lets the next mover in).
-                lock.reacquire()
-                redis.ltrim(moving, len(records), -1)  # the list's key goes once it is empty
+            moved += write_batch(records)
+            chunks += 1
+            # Only the lock's holder may trim: renewing it proves this mover still holds it
+            # (a move slower than the lock's life lets the next mover in).
+            lock.reacquire()
+            redis.ltrim(buffer, len(records), -1)  # new lookups arrive at the other end
+            if len(records) < MOVE_CHUNK:
+                break  # caught up with the lookups coming in
     except LockNotOwnedError:
         logger.warning("The verification log mover's lock expired; the next mover repeats")
     finally:
@@ -200,19 +237,9 @@ def flush_buffered_lookups():
     return moved
 
 
-def take_batch(redis, moving):
-    """True when a batch waits under `moving`: one a crashed mover left, or the buffer,
-    renamed in one step so that lookups logged meanwhile start a new buffer."""
-    if redis.exists(moving):
-        return True
-    try:
-        return bool(redis.renamenx(cache.make_key(BUFFER), moving))
-    except ResponseError:  # no buffer: nothing was looked up since the last move
-        return False
-
-
 def write_batch(records):
-    """Write buffered records to the table; entries already there are skipped."""
+    """Write buffered records to the table; records already there are skipped, and a record
+    the table refuses is logged and dropped instead of holding back the rest."""
     rows = [parsed for parsed in map(parse_record, records) if parsed is not None]
     key_ids = {row.api_key_id for row in rows if row.api_key_id is not None}
     if key_ids:
@@ -222,7 +249,16 @@ def write_batch(records):
         for row in rows:
             if row.api_key_id not in existing:
                 row.api_key_id = None  # a key deleted since; the lookup itself is kept
-    VerificationLog.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    try:
+        with transaction.atomic():
+            VerificationLog.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    except (DataError, IntegrityError, ValueError):
+        for row in rows:  # one at a time, to find the one the table refuses
+            try:
+                with transaction.atomic():
+                    VerificationLog.objects.bulk_create([row], ignore_conflicts=True)
+            except (DataError, IntegrityError, ValueError):
+                logger.exception("Dropping a verification log record the table refuses")
     return len(rows)
 
 
@@ -235,8 +271,8 @@ def parse_record(record):
             at=datetime.fromisoformat(at),
             channel=channel,
             api_key_id=api_key_id,
-            ip_address=ip,
-            code=code,
+            ip_address=loggable_ip(ip),
+            code=loggable(code),
             result=result,
         )
     except (AttributeError, TypeError, ValueError):

@@ -1,6 +1,6 @@
 from django_tasks import task
 
-from .audit import flush_buffered_lookups
+from .audit import LOCK_WAIT_SECONDS, flush_buffered_lookups
 from .models import Certificate
 from .pdf import ensure_pdf
 
@@ -14,4 +14,4 @@ def generate_certificate_pdf(certificate_id):
 @task()
 def flush_verification_log():
     """Move buffered verification lookups from Redis into the table (certificates/audit.py)."""
-    return flush_buffered_lookups()
+    return flush_buffered_lookups(wait=LOCK_WAIT_SECONDS)

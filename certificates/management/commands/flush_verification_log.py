@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from certificates.audit import flush_buffered_lookups
+from certificates.audit import LOCK_WAIT_SECONDS, flush_buffered_lookups
 
 
 class Command(BaseCommand):
@@ -10,5 +10,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        moved = flush_buffered_lookups()
+        moved = flush_buffered_lookups(wait=LOCK_WAIT_SECONDS)
         self.stdout.write(f"Moved {moved} buffered lookup(s) into the verification log.")
