@@ -389,3 +389,11 @@ def test_concurrent_lookups_and_moves_write_each_lookup_once():
         assert len(codes) == 12 * 25
         assert set(codes) == {f"T{t}-{n}" for t in range(12) for n in range(25)}
         assert audit.waiting_lookups() == 0
+
+
+@override_settings(CACHES=redis_cache_settings(UNREACHABLE_REDIS_URL))
+def test_the_command_says_when_redis_cannot_be_reached(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="Redis could not be reached; nothing was moved"):
+        call_command("flush_verification_log")

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from redis.exceptions import RedisError
 
 from certificates.audit import LOCK_WAIT_SECONDS, flush_buffered_lookups
 
@@ -10,5 +12,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        moved = flush_buffered_lookups(wait=LOCK_WAIT_SECONDS)
+        try:
+            moved = flush_buffered_lookups(wait=LOCK_WAIT_SECONDS)
+        except RedisError as error:
+            raise CommandError(
+                f"Redis could not be reached; nothing was moved ({error})."
+            ) from error
         self.stdout.write(f"Moved {moved} buffered lookup(s) into the verification log.")
