@@ -21,7 +21,6 @@ be reached, the lookup is written to the table at once, as it is without Redis (
 default): nothing is dropped.
 """
 
-import ipaddress
 import json
 import logging
 import uuid
@@ -36,7 +35,7 @@ from django.utils import timezone
 from django_tasks import default_task_backend
 from redis.exceptions import LockError, LockNotOwnedError
 
-from cms.ratelimit import client_ip
+from cms.ratelimit import client_ip, valid_ip
 from cms.text import without_control_characters
 
 from .models import AssociationApiKey, VerificationLog
@@ -51,15 +50,6 @@ MOVER_LOCK_SECONDS = 60
 MOVE_CHUNK = 5000  # records read and written at a time, so a long backlog needs little memory
 READ_CHUNKS = 4  # the audit-log screen moves at most this many chunks before it reads
 LOCK_WAIT_SECONDS = 5  # how long the screen, the task and the command wait for another mover
-
-
-def loggable_ip(text):
-    """A client address the column accepts, or None: behind a proxy, X-Forwarded-For can
-    carry anything a client sent around it."""
-    try:
-        return str(ipaddress.ip_address(text))
-    except ValueError:
-        return None
 
 
 def loggable(text):
@@ -80,7 +70,7 @@ def result_of(certificate, malformed=False):
 def log_lookups(request, channel, lookups, api_key=None):
     """Record (code text, result) pairs for one request."""
     now = timezone.now()
-    ip = loggable_ip(client_ip(request))
+    ip = client_ip(request) or None
     entries = [
         VerificationLog(
             at=now,
@@ -271,7 +261,7 @@ def parse_record(record):
             at=datetime.fromisoformat(at),
             channel=channel,
             api_key_id=api_key_id,
-            ip_address=loggable_ip(ip),
+            ip_address=valid_ip(ip) or None,
             code=loggable(code),
             result=result,
         )

@@ -8,6 +8,7 @@ database by django-axes and still holds (docs/reliability.md).
 """
 
 import functools
+import ipaddress
 import logging
 import time
 from dataclasses import dataclass
@@ -50,9 +51,19 @@ def hit_scope(scope, key, now=None):
     return hit(f"{scope}:{key}", limit, window, now=now)
 
 
+def valid_ip(text):
+    """`text` as an IP address, or "" when it is not one."""
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return ""
+
+
 def client_ip(request):
     """The client's address. Behind TRUSTED_PROXY_COUNT proxies it is the X-Forwarded-For
-    entry the outermost trusted proxy added (entries further left can be forged)."""
+    entry the outermost trusted proxy added (entries further left can be forged). An entry
+    that is not an IP address (a request that went around the proxy can send anything) gives
+    "": such requests share one rate-limit bucket and are recorded without an address."""
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies:
         forwarded = [
@@ -60,8 +71,8 @@ def client_ip(request):
         ]
         forwarded = [part for part in forwarded if part]
         if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+            return valid_ip(forwarded[-proxies])
+    return valid_ip(request.META.get("REMOTE_ADDR", ""))
 
 
 def too_many_requests(request, decision, what):

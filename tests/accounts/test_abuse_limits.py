@@ -190,6 +190,7 @@ def test_with_redis_down_the_limits_fail_open_and_the_site_keeps_serving(client,
         (1, "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # a forged entry on the left is skipped
         (2, "6.6.6.6, 203.0.113.9, 10.1.1.1", "203.0.113.9"),
         (2, "203.0.113.9", "10.0.0.2"),  # fewer entries than proxies: not trusted
+        (1, "garbage", ""),  # not an address (the request went around the proxy)
     ],
 )
 def test_the_client_address_behind_trusted_proxies(settings, proxies, forwarded, expected):
@@ -200,3 +201,19 @@ def test_the_client_address_behind_trusted_proxies(settings, proxies, forwarded,
     settings.TRUSTED_PROXY_COUNT = proxies
     request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="10.0.0.2")
     assert client_ip(request) == expected
+
+
+def test_a_forwarded_address_that_is_not_one_still_gets_the_login_form(client, member, settings):
+    """Behind a proxy, a request that went around it can send any X-Forwarded-For; the
+    lockout records the failure without an address instead of failing (a 500 on
+    PostgreSQL, whose address column refuses such text)."""
+    from axes.models import AccessAttempt
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    response = client.post(
+        LOGIN,
+        {"username": member.email, "password": "wrong-password"},
+        HTTP_X_FORWARDED_FOR="garbage",
+    )
+    assert response.status_code == 400  # the form's refusal, as for any wrong password
+    assert AccessAttempt.objects.get().failures_since_start == 1
