@@ -183,6 +183,24 @@ class CoursePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
         help_text="A module can be marked complete only after its estimated reading time "
         "(on for Home Study courses).",
     )
+    STRICT = "strict"
+    MODULE_QUIZZES_OPEN = "module_quizzes_open"
+    OPEN = "open"
+    GATING_CHOICES = [
+        (STRICT, "Course order: each step opens when the one before it is done"),
+        (
+            MODULE_QUIZZES_OPEN,
+            "Module quizzes open at any time; the final exam and evaluation keep the course order",
+        ),
+        (OPEN, "Every step open at any time (completion still needs every step)"),
+    ]
+    gating = models.CharField(
+        "step order",
+        max_length=30,
+        choices=GATING_CHOICES,
+        default=STRICT,
+        help_text="When a learner may open each quiz, the final exam and the evaluation.",
+    )
     prerequisite_courses = ParentalManyToManyField(
         "self",
         symmetrical=False,
@@ -206,6 +224,7 @@ class CoursePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
                 InlinePanel("approvals", label="Approval", heading="Approval numbers"),
                 FieldPanel("evaluation_required"),
                 FieldPanel("require_seat_time"),
+                FieldPanel("gating"),
             ],
             heading="CE facts",
         ),
@@ -500,3 +519,23 @@ class ModuleProgress(models.Model):
 
     def __str__(self):
         return f"{self.enrollment} / module {self.module_id}"
+
+
+class SeatClock(models.Model):
+    """When a learner's reading time was last credited, over all modules of all courses.
+
+    Every credit of seat time moves this one clock forward (a conditional UPDATE on its last
+    value), so reading time credited in parallel tabs can never add up to more than the time
+    that passed (courses/progress.py).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="seat_clock",
+    )
+    last_credit_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"Seat clock of {self.user_id} at {self.last_credit_at:%Y-%m-%d %H:%M:%S}"

@@ -1,6 +1,9 @@
 """Quizzes and their questions (authored in the admin), attempts, evaluations, completions."""
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -9,14 +12,27 @@ from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.models import Orderable
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    RevisionMixin,
+    WorkflowMixin,
+)
 from wagtail.search import index
 
 from .scoring import MULTIPLE, SINGLE, TRUE_FALSE
 
 
-class Quiz(index.Indexed, ClusterableModel):
-    """A module's quiz, or a course's final exam, with its settings and question pool."""
+class Quiz(
+    WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, ClusterableModel
+):
+    """A module's quiz, or a course's final exam, with its settings and question pool.
+
+    Edited as drafts with revisions under the course review workflow: the row (and its
+    question and choice rows) is always the live version that learners are served; drafts
+    live in revisions until a reviewer publishes them.
+    """
 
     REVIEW_SCORE = "score"
     REVIEW_MARKS = "marks"
@@ -71,6 +87,14 @@ class Quiz(index.Indexed, ClusterableModel):
         validators=[MinValueValidator(1)],
         help_text="Draw this many questions from the pool for each attempt; empty = all.",
     )
+    draw_per_section = models.PositiveSmallIntegerField(
+        "questions drawn per section",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Blueprint: draw this many questions from each section of the pool (e.g. two "
+        "per module), so every attempt covers every section. Overrides the draw above.",
+    )
     review_after_submit = models.CharField(
         "review after submission",
         max_length=20,
@@ -81,6 +105,21 @@ class Quiz(index.Indexed, ClusterableModel):
         "show correct answers and explanations after passing", default=True
     )
     source_digest = models.CharField(max_length=64, blank=True, editable=False)
+
+    revisions = GenericRelation(
+        "wagtailcore.Revision",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="quiz",
+        for_concrete_model=False,
+    )
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="quiz",
+        for_concrete_model=False,
+    )
 
     panels = [
         FieldPanel("title"),
@@ -96,6 +135,7 @@ class Quiz(index.Indexed, ClusterableModel):
                         FieldPanel("shuffle_questions"),
                         FieldPanel("shuffle_choices"),
                         FieldPanel("draw_count"),
+                        FieldPanel("draw_per_section"),
                     ]
                 ),
                 FieldPanel("review_after_submit"),
@@ -146,9 +186,23 @@ class Question(ClusterableModel, Orderable):
     kind = models.CharField(max_length=20, choices=KINDS, default=SINGLE)
     prompt = models.TextField()
     explanation = models.TextField(help_text="Shown in the review: why the answer is right.")
+    section = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The blueprint section this question belongs to (for a final exam, the "
+        "module it tests). A quiz with a draw per section draws from each.",
+    )
+    objective = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="The learning objective this question tests. A final exam's review names "
+        "the objectives of the questions a learner missed.",
+    )
 
     panels = [
         FieldPanel("kind"),
+        FieldPanel("section"),
+        FieldPanel("objective"),
         FieldPanel("prompt"),
         InlinePanel("choices", label="Choice", min_num=2, heading="Choices"),
         FieldPanel("explanation"),
@@ -252,3 +306,71 @@ class CourseCompletion(models.Model):
 
     def __str__(self):
         return f"Completion of enrollment {self.enrollment_id}"
+
+
+class Accommodation(models.Model):
+    """An administrator's grant to one learner on one quiz: extra attempts, more time, or an
+    earlier retry, with the reason. A grant is a record: never edited or deleted; a later
+    grant adds to the earlier ones (quizzes/accommodations.py combines them)."""
+
+    TIME_MULTIPLIERS = [
+        (Decimal("1.00"), "No extra time"),
+        (Decimal("1.25"), "Time and a quarter (x1.25)"),
+        (Decimal("1.50"), "Time and a half (x1.5)"),
+        (Decimal("2.00"), "Double time (x2)"),
+        (Decimal("3.00"), "Triple time (x3)"),
+    ]
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="quiz_accommodations",
+        verbose_name="learner",
+    )
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="accommodations")
+    extra_attempts = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(20)],
+        help_text="Attempts on top of the quiz's limit.",
+    )
+    time_multiplier = models.DecimalField(
+        "time limit",
+        max_digits=3,
+        decimal_places=2,
+        choices=TIME_MULTIPLIERS,
+        default=Decimal("1.00"),
+        help_text="The quiz's time limit is multiplied by this for this learner.",
+    )
+    retry_from = models.DateTimeField(
+        "next attempt may start from",
+        null=True,
+        blank=True,
+        help_text="An earlier retry: the learner may start an attempt from this time, whatever "
+        "the minimum delay between attempts.",
+    )
+    reason = models.TextField(
+        max_length=2000, help_text="Why this is granted (kept with the grant and audited)."
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    granted_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-granted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(extra_attempts__gt=0)
+                | Q(time_multiplier__gt=1)
+                | Q(retry_from__isnull=False),
+                name="accommodation_grants_something",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Accommodation for {self.user} on {self.quiz}"
