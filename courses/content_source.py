@@ -98,6 +98,9 @@ class QuestionSource:
     prompt: str
     choices: tuple[ChoiceSource, ...]
     explanation: str
+    objective: str = ""
+    reference: str = ""
+    section: str = ""
 
 
 @dataclass
@@ -157,6 +160,8 @@ class CourseSource:
     instructors: list[InstructorSource]
     modules: list[ModuleSource]
     raw: bytes
+    final_exam: list[QuestionSource] = field(default_factory=list)
+    final_exam_draw_per_section: int = 0
 
     @property
     def digest(self):
@@ -465,7 +470,13 @@ def _parse_question(path, number, data):
         if len({choice.text.casefold() for choice in choices}) != len(choices):
             _fail(path, f"{where} repeats a choice")
         choices = tuple(choices)
-    return QuestionSource(kind, prompt, choices, explanation.strip())
+    extras = {}
+    for key in ("objective", "reference", "section"):
+        value = data.get(key, "")
+        if not isinstance(value, str):
+            _fail(path, f"{where}: '{key}' must be text")
+        extras[key] = " ".join(value.split())
+    return QuestionSource(kind, prompt, choices, explanation.strip(), **extras)
 
 
 def parse_quiz(path):
@@ -476,6 +487,55 @@ def parse_quiz(path):
     if not isinstance(questions, list) or not questions:
         _fail(path, "needs a non-empty 'questions' list")
     return module, [_parse_question(path, n, q) for n, q in enumerate(questions, start=1)]
+
+
+FINAL_EXAM_FILE = "final-exam.yaml"
+
+
+def _prompt_key(prompt):
+    return " ".join(prompt.casefold().split())
+
+
+def parse_final_exam(path, by_slug):
+    """Read a course's final exam bank; return (questions, draw per section).
+
+    Every item names the module it tests (`section`, a module slug) and one of that module's
+    objectives, word for word; the draw per section must leave a choice in every section."""
+    data = _load_yaml(path, path.read_text(encoding="utf-8"))
+    if data.get("final_exam") is not True:
+        _fail(path, "a final exam bank starts with 'final_exam: true'")
+    draw = data.get("draw_per_section", 2)
+    if not isinstance(draw, int) or isinstance(draw, bool) or draw < 1:
+        _fail(path, "'draw_per_section' must be a whole number of at least 1")
+    raw = data.get("questions")
+    if not isinstance(raw, list) or not raw:
+        _fail(path, "needs a non-empty 'questions' list")
+    questions = [_parse_question(path, n, q) for n, q in enumerate(raw, start=1)]
+    for number, question in enumerate(questions, start=1):
+        module = by_slug.get(question.section)
+        if module is None:
+            _fail(path, f"question {number}: 'section' must be the slug of a module")
+        if question.objective not in [" ".join(o.split()) for o in module.objectives]:
+            _fail(
+                path, f"question {number}: 'objective' must be one of {module.slug}'s objectives"
+            )
+        if not question.reference:
+            _fail(path, f"question {number} needs a 'reference'")
+    for slug in by_slug:
+        count = sum(1 for q in questions if q.section == slug)
+        if count <= draw:
+            _fail(path, f"needs more than {draw} items for module '{slug}' (has {count})")
+    return questions, draw
+
+
+def exposure_problems(modules, final_exam):
+    """Final exam items that also stand in a module quiz, whose review shows its answers."""
+    module_prompts = {_prompt_key(q.prompt) for m in modules for q in m.questions}
+    return [
+        f"final exam item {n} repeats a module quiz question: {q.prompt[:60]}"
+        for n, q in enumerate(final_exam, start=1)
+        if _prompt_key(q.prompt) in module_prompts
+    ]
 
 
 def _parse_ce_hours(path, value):
@@ -536,11 +596,17 @@ def load_course(folder):
                 _fail(module.path, f"links to unknown module '{slug}'")
             if slug == module.slug:
                 _fail(module.path, "links to itself")
+    final_exam, draw = [], 0
     for quiz_path in sorted((folder / "quizzes").glob("*.yaml")):
+        if quiz_path.name == FINAL_EXAM_FILE:
+            final_exam, draw = parse_final_exam(quiz_path, by_slug)
+            continue
         slug, questions = parse_quiz(quiz_path)
         if slug not in by_slug:
             _fail(quiz_path, f"is for unknown module '{slug}'")
         by_slug[slug].questions.extend(questions)
+    for problem in exposure_problems(modules, final_exam):
+        _fail(folder / "quizzes" / FINAL_EXAM_FILE, problem)
     slug = _required_str(course_file, data, "slug")
     if not _SLUG.match(slug):
         _fail(course_file, f"slug '{slug}' must be lowercase letters, digits and hyphens")
@@ -561,6 +627,8 @@ def load_course(folder):
         instructors=instructors,
         modules=modules,
         raw=raw,
+        final_exam=final_exam,
+        final_exam_draw_per_section=draw,
     )
 
 

@@ -8,14 +8,18 @@ and every caller gets the first result).
 """
 
 import random
+from collections import Counter
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from courses.enrollment import enrollment_for
 
+from .accommodations import Allowance, allowance
+from .gating import OPEN, Gate, quiz_gate
 from .models import Attempt
 from .scoring import score_attempt
 from .signals import quiz_passed
@@ -43,15 +47,48 @@ class StartState:
     open_attempt: Attempt | None = None
     attempts_used: int = 0
     passed: bool = False
+    attempts_left: int | None = None  # None: no limit
+    next_start: datetime | None = None  # set when a minimum delay holds the next attempt
+    gate: Gate = OPEN
+    allowance: Allowance | None = None
+    attempts: tuple[Attempt, ...] = ()
+
+
+def draw_questions(quiz, questions, rng):
+    """The questions an attempt serves, in pool order, before any shuffling.
+
+    A draw per section (a blueprint) takes that many from each section, so every attempt
+    covers every section; else a plain draw takes `draw_count` from the whole pool."""
+    if quiz.draw_per_section:
+        sections = {}
+        for question in questions:
+            sections.setdefault(question.section, []).append(question)
+        drawn = []
+        for pool in sections.values():
+            drawn.extend(rng.sample(pool, min(quiz.draw_per_section, len(pool))))
+    elif quiz.draw_count and quiz.draw_count < len(questions):
+        drawn = rng.sample(questions, quiz.draw_count)
+    else:
+        return questions
+    return sorted(drawn, key=lambda q: (q.sort_order, q.id))
+
+
+def questions_served(quiz):
+    """How many questions each attempt serves (one query)."""
+    sections = list(quiz.questions.values_list("section", flat=True))
+    if quiz.draw_per_section:
+        counts = Counter(sections)
+        return sum(min(quiz.draw_per_section, n) for n in counts.values())
+    if quiz.draw_count:
+        return min(quiz.draw_count, len(sections))
+    return len(sections)
 
 
 def build_snapshot(quiz, rng=None):
     """Draw and order the questions and choices to serve, with what scoring needs."""
     rng = rng or random.SystemRandom()
-    questions = list(quiz.questions.prefetch_related("choices").order_by("sort_order", "id"))
-    if quiz.draw_count and quiz.draw_count < len(questions):
-        questions = rng.sample(questions, quiz.draw_count)
-        questions.sort(key=lambda q: (q.sort_order, q.id))
+    pool = list(quiz.questions.prefetch_related("choices").order_by("sort_order", "id"))
+    questions = draw_questions(quiz, pool, rng)
     if quiz.shuffle_questions:
         rng.shuffle(questions)
     served = []
@@ -66,12 +103,19 @@ def build_snapshot(quiz, rng=None):
                 "kind": question.kind,
                 "prompt": question.prompt,
                 "explanation": question.explanation,
+                "section": question.section,
+                "objective": question.objective,
                 "choices": [
                     {"id": str(c.id), "text": c.text, "correct": c.is_correct} for c in choices
                 ],
             }
         )
-    return {"quiz_title": quiz.title, "pass_mark": quiz.pass_mark, "questions": served}
+    return {
+        "quiz_title": quiz.title,
+        "pass_mark": quiz.pass_mark,
+        "final_exam": quiz.is_final_exam,
+        "questions": served,
+    }
 
 
 def close_if_expired(attempt, now=None):
@@ -82,58 +126,71 @@ def close_if_expired(attempt, now=None):
     return attempt
 
 
-def start_state(user, quiz, now=None):
-    """Can this learner start an attempt at this quiz now? (No writes.)"""
+def _when(moment):
+    local = timezone.localtime(moment)
+    return f"{formats.date_format(local, 'j F Y, H:i')} ({timezone.get_current_timezone_name()})"
+
+
+def start_state(user, quiz, now=None, gate=OPEN):
+    """Can this learner start an attempt at this quiz now? (No writes but closing attempts
+    whose time is up.) `gate` is the step's gate (quizzes.gating), asked by the caller."""
     now = now or timezone.now()
-    attempts = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("number"))
+    attempts = tuple(Attempt.objects.filter(user=user, quiz=quiz).order_by("number"))
     for attempt in attempts:
         close_if_expired(attempt, now)
+    limits = allowance(user, quiz)
     passed = any(a.passed for a in attempts)
     open_attempt = next((a for a in attempts if a.status == Attempt.OPEN), None)
     used = len(attempts)
+    left = max(0, limits.max_attempts - used) if limits.max_attempts else None
+    state = partial(
+        StartState,
+        attempts_used=used,
+        passed=passed,
+        attempts_left=left,
+        gate=gate,
+        allowance=limits,
+        attempts=attempts,
+    )
     if open_attempt:
-        return StartState(True, "", open_attempt, used, passed)
+        return state(True, "", open_attempt)
     if passed:
-        return StartState(False, "You have passed this quiz.", None, used, passed)
-    if quiz.max_attempts and used >= quiz.max_attempts:
-        return StartState(
+        return state(False, "You have passed this quiz.")
+    if not gate.open:
+        return state(False, gate.reason)
+    if left == 0:
+        return state(
             False,
-            f"You have used all {quiz.max_attempts} attempts at this quiz. Contact the "
+            f"You have used all {limits.max_attempts} attempts at this quiz. Contact the "
             "provider if you need another.",
-            None,
-            used,
-            passed,
         )
-    if attempts and quiz.retry_delay_minutes:
-        ready = attempts[-1].submitted_at + timedelta(minutes=quiz.retry_delay_minutes)
-        if now < ready:
-            local = timezone.localtime(ready)
-            return StartState(
-                False,
-                f"You can try again from {local:%H:%M} ({timezone.get_current_timezone_name()}"
-                f"), {quiz.retry_delay_minutes} minutes after your last attempt.",
-                None,
-                used,
-                passed,
-            )
-    return StartState(True, "", None, used, passed)
+    ready = limits.next_start(attempts[-1].submitted_at if attempts else None)
+    if ready and now < ready:
+        return state(
+            False,
+            f"You can start your next attempt from {_when(ready)}.",
+            next_start=ready,
+        )
+    return state(True, "")
 
 
 def start_attempt(user, quiz, now=None, rng=None):
-    """Start an attempt (or return the open one). Raises AttemptRefused with the reason."""
+    """Start an attempt (or return the open one). Raises AttemptRefused with the reason.
+
+    A step that is not open yet (quizzes.gating) is refused before anything is written: no
+    attempt is used and no clock starts."""
     now = now or timezone.now()
     course = quiz.course_page()
     enrollment = enrollment_for(user, course)
     if enrollment is None:
         raise AttemptRefused("Enroll in the course to take its quizzes.")
-    state = start_state(user, quiz, now)
+    state = start_state(user, quiz, now, gate=quiz_gate(enrollment, quiz, course))
     if state.open_attempt:
         return state.open_attempt
     if not state.allowed:
         raise AttemptRefused(state.reason, passed=state.passed)
-    deadline = (
-        now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
-    )
+    minutes = state.allowance.time_limit_minutes
+    deadline = now + timedelta(minutes=minutes) if minutes else None
     try:
         with transaction.atomic():
             return Attempt.objects.create(

@@ -1,4 +1,5 @@
-"""Quizzes from the course content sources: one per module and a final exam drawn from all."""
+"""Quizzes from the course content sources: one per module, and a final exam from the
+course's own bank (quizzes/final-exam.yaml), drawn by blueprint: N items per module."""
 
 from django.db import transaction
 
@@ -8,12 +9,26 @@ from courses.models import ModulePage
 from .models import Choice, Question, Quiz
 from .validation import question_problems
 
-FINAL_EXAM_DRAW = 20
+FINAL_EXAM_MINUTES = 30
+
+
+def _explanation(source):
+    """The explanation, with the item's reference when it has one."""
+    if source.reference:
+        return f"{source.explanation}\n\nReference: {source.reference}"
+    return source.explanation
 
 
 def _digest(questions, **settings):
     data = [
-        [q.kind, q.prompt, q.explanation, [(c.text, c.correct) for c in q.choices]]
+        [
+            q.kind,
+            q.prompt,
+            _explanation(q),
+            q.section,
+            q.objective,
+            [(c.text, c.correct) for c in q.choices],
+        ]
         for q in questions
     ]
     return source_digest(data, settings)
@@ -30,7 +45,9 @@ def _replace_questions(quiz, questions):
             sort_order=order,
             kind=source.kind,
             prompt=source.prompt,
-            explanation=source.explanation,
+            explanation=_explanation(source),
+            section=source.section,
+            objective=source.objective,
         )
         Choice.objects.bulk_create(
             Choice(question=question, sort_order=n, text=c.text, is_correct=c.correct)
@@ -58,9 +75,7 @@ def import_quizzes(source, course):
     """Create or update the course's quizzes from its source; return how many changed."""
     modules = {m.slug: m for m in ModulePage.objects.child_of(course)}
     changed = 0
-    pool = []
     for module_source in source.modules:
-        pool.extend(module_source.questions)
         if not module_source.questions:
             continue
         module = modules[module_source.slug]
@@ -69,14 +84,17 @@ def import_quizzes(source, course):
             {"title": f"{module_source.title}: module quiz"},
             module_source.questions,
         )
-    if pool:
+    if source.final_exam:
         changed += _sync(
             {"course": course},
             {
                 "title": f"{source.title}: final exam",
-                "draw_count": min(FINAL_EXAM_DRAW, len(pool)),
-                "time_limit_minutes": 30,
+                "draw_count": None,
+                "draw_per_section": source.final_exam_draw_per_section,
+                "time_limit_minutes": FINAL_EXAM_MINUTES,
+                # Until it is passed, the review names missed objectives, never keyed answers.
+                "review_after_submit": Quiz.REVIEW_SCORE,
             },
-            pool,
+            source.final_exam,
         )
     return changed

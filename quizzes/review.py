@@ -59,3 +59,23 @@ def build_review(quiz, attempt, passed_quiz):
             )
         )
     return review
+
+
+def missed_objectives(quiz, attempt, passed_quiz):
+    """The learning objectives of the questions this attempt did not get right, once each and
+    in the order served, when the review does not show the answers themselves (a final exam
+    before it is passed shows the score and these, never its keyed answers)."""
+    level, _ = review_level(quiz, passed_quiz)
+    if level == Quiz.REVIEW_ANSWERS:
+        return []
+    missed = []
+    for question in attempt.snapshot["questions"]:
+        objective = question.get("objective", "")
+        selected = attempt.answers.get(question["id"], [])
+        if (
+            objective
+            and objective not in missed
+            and not score_question(question, selected).correct
+        ):
+            missed.append(objective)
+    return missed

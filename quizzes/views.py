@@ -9,19 +9,22 @@ from django.views.decorators.http import require_http_methods, require_POST
 from courses.enrollment import enrollment_for
 from courses.models import CoursePage
 
+from .accommodations import describe
 from .attempts import (
     AttemptRefused,
     InvalidAnswers,
     close_if_expired,
+    questions_served,
     save_answers,
     start_attempt,
     start_state,
     submit,
 )
-from .completion import record_completion_if_complete
+from .completion import course_status, record_completion_if_complete
 from .forms import EvaluationForm
+from .gating import evaluation_gate, quiz_gate
 from .models import Attempt, CourseEvaluation, Quiz
-from .review import build_review
+from .review import build_review, missed_objectives
 
 ANSWER_PREFIX = "q-"
 
@@ -33,13 +36,20 @@ def _own_attempt(request, attempt_id):
     return close_if_expired(attempt)
 
 
+def _live_quiz(quiz_id):
+    """A quiz learners may be served: the live version only (drafts live in revisions)."""
+    return get_object_or_404(Quiz.objects.filter(live=True).select_related("module"), pk=quiz_id)
+
+
 @login_required
 @require_http_methods(["GET"])
 def quiz_detail(request, quiz_id):
-    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    quiz = _live_quiz(quiz_id)
     course = quiz.course_page()
     enrollment = enrollment_for(request.user, course)
-    attempts = Attempt.objects.filter(user=request.user, quiz=quiz).order_by("number")
+    state = None
+    if enrollment:
+        state = start_state(request.user, quiz, gate=quiz_gate(enrollment, quiz, course))
     return render(
         request,
         "quizzes/quiz_detail.html",
@@ -47,9 +57,10 @@ def quiz_detail(request, quiz_id):
             "quiz": quiz,
             "course": course,
             "enrollment": enrollment,
-            "state": start_state(request.user, quiz) if enrollment else None,
-            "attempts": attempts,
-            "question_count": quiz.draw_count or quiz.questions.count(),
+            "state": state,
+            "attempts": state.attempts if state else (),
+            "grants": [(g, describe(g)) for g in state.allowance.grants] if state else [],
+            "question_count": questions_served(quiz),
         },
     )
 
@@ -57,7 +68,7 @@ def quiz_detail(request, quiz_id):
 @login_required
 @require_POST
 def start(request, quiz_id):
-    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    quiz = _live_quiz(quiz_id)
     try:
         attempt = start_attempt(request.user, quiz)
     except AttemptRefused as refusal:
@@ -126,6 +137,7 @@ def result(request, attempt_id):
             "attempt": attempt,
             "quiz": quiz,
             "review": build_review(quiz, attempt, passed_quiz),
+            "missed_objectives": missed_objectives(quiz, attempt, passed_quiz),
             "state": start_state(request.user, quiz),
             "course": quiz.course_page(),
         },
@@ -142,6 +154,11 @@ def evaluation(request, course_id):
     if CourseEvaluation.objects.filter(enrollment=enrollment).exists():
         messages.info(request, "You have already evaluated this course. Thank you.")
         return redirect(course.url)
+    gate = evaluation_gate(course, course_status(enrollment))
+    if not gate.open:
+        status = 403 if request.method == "POST" else 200
+        context = {"gate": gate, "course": course, "step": "Course evaluation"}
+        return render(request, "quizzes/step_closed.html", context, status=status)
     form = EvaluationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save_for(enrollment)

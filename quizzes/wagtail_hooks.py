@@ -14,7 +14,9 @@ from cms.kept import kept
 from cms.page_cache import generation
 
 from . import admin_views
+from .accommodations_admin import AccommodationViewSet
 from .completion import course_status
+from .gating import evaluation_gate, final_exam_gate, module_quiz_gate
 from .models import Attempt, CourseCompletion, Quiz
 from .validation import question_problems, quiz_problems
 
@@ -93,23 +95,29 @@ def module_quiz(request, module):
 
 
 @hooks.register("module_learner_panels")
-def module_quiz_panel(request, module, enrollment):
+def module_quiz_panel(request, module, enrollment, progress=None):
     quiz = module_quiz(request, module)
     if quiz is None:
         return None
     passed = Attempt.objects.filter(enrollment=enrollment, quiz_id=quiz.pk, passed=True)
-    return render_to_string(
-        "quizzes/module_panel.html", {"quiz": quiz, "passed": passed.exists()}, request=request
-    )
+    context = {
+        "quiz": quiz,
+        "passed": passed.exists(),
+        "gate": module_quiz_gate(module.course, module, progress),
+    }
+    return render_to_string("quizzes/module_panel.html", context, request=request)
 
 
 @hooks.register("course_learner_panels")
 def course_requirements_panel(request, course, enrollment):
+    status = course_status(enrollment)
     return render_to_string(
         "quizzes/course_panel.html",
         {
             "course": course,
-            "status": course_status(enrollment),
+            "status": status,
+            "final_exam_gate": final_exam_gate(course, status),
+            "evaluation_gate": evaluation_gate(course, status),
             "completion": CourseCompletion.objects.filter(enrollment=enrollment).first(),
         },
         request=request,
@@ -153,3 +161,8 @@ def course_reports_menu_item():
         icon_name="group",
         rule=admin_views.can_see_rosters,
     )
+
+
+@hooks.register("register_admin_viewset")
+def register_accommodations():
+    return AccommodationViewSet("accommodations")

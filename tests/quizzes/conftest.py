@@ -1,7 +1,10 @@
+from django.utils import timezone
+
 import pytest
 
 from courses.enrollment import enroll
-from courses.models import ModulePage
+from courses.models import ModulePage, ModuleProgress
+from courses.progress import record_view
 from quizzes.models import Choice, Question, Quiz
 
 
@@ -27,9 +30,24 @@ def module(course):
     return ModulePage.objects.child_of(course).order_by("path").first()
 
 
+def read_module(enrollment, module):
+    """The learner has read the module to the end: its reading is complete."""
+    progress = record_view(enrollment, module)
+    ModuleProgress.objects.filter(pk=progress.pk).update(completed_at=timezone.now())
+
+
+def read_all(enrollment):
+    for module in ModulePage.objects.child_of(enrollment.course):
+        read_module(enrollment, module)
+
+
 @pytest.fixture
-def enrollment(learner, course):
-    return enroll(learner, course)[0]
+def enrollment(learner, course, module):
+    """The learner's enrollment, with the first module read, so that its quiz is open: the
+    tests here are about attempts; tests/quizzes/test_gating.py covers closed steps."""
+    enrollment = enroll(learner, course)[0]
+    read_module(enrollment, module)
+    return enrollment
 
 
 @pytest.fixture

@@ -67,7 +67,7 @@ def test_delay_between_attempts_says_when(learner, enrollment, module):
     now = timezone.now()
     attempt = start_attempt(learner, quiz, now=now)
     submit(attempt, wrong_answers(attempt), now=now)
-    with pytest.raises(AttemptRefused, match="try again from"):
+    with pytest.raises(AttemptRefused, match="next attempt from"):
         start_attempt(learner, quiz, now=now + timedelta(minutes=29))
     assert start_attempt(learner, quiz, now=now + timedelta(minutes=31)).number == 2
 

@@ -1,3 +1,5 @@
+from collections import Counter
+
 from django.conf import settings
 from django.urls import reverse
 
@@ -5,6 +7,7 @@ import pytest
 
 from courses.content_import import import_all
 from courses.content_source import load_all_courses
+from courses.models import ModulePage
 from quizzes.models import Question, Quiz
 from quizzes.validation import question_problems, quiz_problems
 
@@ -41,8 +44,17 @@ def test_demo_quizzes_are_imported_once(catalog):
     import_all(load_all_courses(settings.CONTENT_SOURCE_DIR))
     assert Quiz.objects.filter(module__isnull=False).count() == 11
     exam = Quiz.objects.get(course__isnull=False)
-    assert exam.draw_count == 20
-    assert exam.questions.count() == Question.objects.filter(quiz__module__isnull=False).count()
+    # The final exam has its own bank, drawn two per module; no item of it is in a module quiz.
+    assert exam.draw_per_section == 2 and exam.draw_count is None
+    assert exam.review_after_submit == Quiz.REVIEW_SCORE
+    sections = Counter(exam.questions.values_list("section", flat=True))
+    modules = set(ModulePage.objects.values_list("slug", flat=True))
+    assert set(sections) == modules and min(sections.values()) >= 3
+    assert all(q.objective for q in exam.questions.all())
+    module_prompts = set(
+        Question.objects.filter(quiz__module__isnull=False).values_list("prompt", flat=True)
+    )
+    assert not module_prompts & set(exam.questions.values_list("prompt", flat=True))
     assert all(q.explanation for q in Question.objects.all())
     ids = set(Question.objects.values_list("id", flat=True))
     import_all(load_all_courses(settings.CONTENT_SOURCE_DIR))

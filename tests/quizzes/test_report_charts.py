@@ -28,7 +28,7 @@ from quizzes.statistics import quiz_statistics, score_bin_labels, score_bins
 from tests.chart_html import charts, numbers, percent, table_by_id
 from tests.conftest import build_course
 from tests.factories import ModulePageFactory, UserFactory
-from tests.quizzes.conftest import make_quiz, right_answers, wrong_answers
+from tests.quizzes.conftest import make_quiz, read_module, right_answers, wrong_answers
 
 # --- score bins -------------------------------------------------------------------------------
 
@@ -85,11 +85,11 @@ def quiz_with_attempts(course, module):
     patterns = [{0}, {0}, {1, 2}, {1, 2}, {1}]  # scores 25, 25, 50, 50, 25
     for right in patterns:
         learner = UserFactory()
-        enroll(learner, course)
+        read_module(enroll(learner, course)[0], module)
         attempt = start_attempt(learner, quiz)
         submit(attempt, answer(attempt, right))
     learner = UserFactory()
-    enroll(learner, course)
+    read_module(enroll(learner, course)[0], module)
     for right in ({0, 1, 2}, {0, 1, 2}):  # 75 (under the pass mark), twice: retries count
         attempt = start_attempt(learner, quiz)
         submit(attempt, answer(attempt, right))
@@ -185,7 +185,10 @@ def evaluate(enrollment):
 def funnel_course(catalog, admin_user, django_capture_on_commit_callbacks):
     """Three modules, a quiz on the first, a final exam, an evaluation required; eight
     learners who got to different places."""
-    course = build_course(catalog, modules=3, title="Funnel course", evaluation_required=True)
+    # Steps open in any order, so that learners can stand at every stage of the funnel.
+    course = build_course(
+        catalog, modules=3, title="Funnel course", evaluation_required=True, gating="open"
+    )
     modules = list(ModulePage.objects.child_of(course).order_by("path"))
     module_quiz = make_quiz(module=modules[0], questions=2, max_attempts=5)
     final = make_quiz(course=course, questions=2, max_attempts=5)

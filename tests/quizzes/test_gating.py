@@ -1,0 +1,165 @@
+"""Gating in course order: closed steps say why, link to what comes first, and never start a
+clock or use an attempt (quizzes/gating.py)."""
+
+from django.urls import reverse
+
+import pytest
+
+from courses.enrollment import enroll
+from courses.models import CoursePage, ModulePage
+from quizzes.attempts import AttemptRefused, start_attempt, submit
+from quizzes.models import Attempt, CourseEvaluation
+from tests.quizzes.conftest import make_quiz, read_all, read_module, right_answers
+
+EVALUATION = {
+    "objectives_met": 5,
+    "instructor_knowledge": 4,
+    "relevance": 5,
+    "hours_fair": 4,
+    "comments": "",
+}
+
+
+@pytest.fixture
+def modules(course):
+    return list(ModulePage.objects.child_of(course).order_by("path"))
+
+
+@pytest.fixture
+def quizzes(modules):
+    return [make_quiz(module=m, questions=2, title=f"Quiz {n}") for n, m in enumerate(modules)]
+
+
+@pytest.fixture
+def exam(course):
+    return make_quiz(course=course, questions=2, title="Final exam")
+
+
+@pytest.fixture
+def joined(learner, course):
+    """A fresh enrollment: nothing read yet."""
+    return enroll(learner, course)[0]
+
+
+def set_gating(course, gating):
+    CoursePage.objects.filter(pk=course.pk).update(gating=gating)
+    course.refresh_from_db()
+
+
+def pass_quiz(learner, quiz):
+    attempt = start_attempt(learner, quiz)
+    return submit(attempt, right_answers(attempt))
+
+
+def test_strict_is_the_default(course):
+    assert course.gating == CoursePage.STRICT
+
+
+def test_module_quiz_opens_when_its_reading_is_complete(learner, joined, modules, quizzes):
+    with pytest.raises(AttemptRefused, match="finished reading"):
+        start_attempt(learner, quizzes[0])
+    assert not Attempt.objects.exists()
+    read_module(joined, modules[0])
+    assert start_attempt(learner, quizzes[0]).number == 1
+    with pytest.raises(AttemptRefused, match="finished reading"):
+        start_attempt(learner, quizzes[1])  # each module's quiz waits for its own module
+
+
+def test_closed_quiz_page_says_why_and_links_to_the_module(
+    client, learner, joined, modules, quizzes
+):
+    client.force_login(learner)
+    page = client.get(reverse("quizzes:detail", args=[quizzes[0].pk])).text
+    assert "Not open yet" in page
+    assert modules[0].url in page
+    assert "Start quiz" not in page
+    response = client.post(reverse("quizzes:start", args=[quizzes[0].pk]))
+    assert response.status_code == 302
+    assert not Attempt.objects.exists()  # no attempt used, no clock started
+
+
+def test_final_exam_opens_after_every_module_and_quiz(learner, joined, modules, quizzes, exam):
+    with pytest.raises(AttemptRefused, match="every module is read"):
+        start_attempt(learner, exam)
+    read_all(joined)
+    for quiz in quizzes[:-1]:
+        pass_quiz(learner, quiz)
+    with pytest.raises(AttemptRefused, match="every module quiz is passed"):
+        start_attempt(learner, exam)
+    assert not Attempt.objects.filter(quiz=exam).exists()
+    pass_quiz(learner, quizzes[-1])
+    assert start_attempt(learner, exam).number == 1
+
+
+def test_closed_final_exam_links_to_the_first_unfinished_step(
+    client, learner, joined, modules, quizzes, exam
+):
+    read_module(joined, modules[0])
+    pass_quiz(learner, quizzes[0])
+    client.force_login(learner)
+    page = client.get(reverse("quizzes:detail", args=[exam.pk])).text
+    assert "Start final exam" not in page
+    assert f'href="{modules[1].url}"' in page  # module 2 is the first step not done
+    read_module(joined, modules[1])
+    page = client.get(reverse("quizzes:detail", args=[exam.pk])).text
+    assert f'href="{reverse("quizzes:detail", args=[quizzes[1].pk])}"' in page
+
+
+def test_evaluation_opens_after_the_final_exam(client, learner, joined, quizzes, exam, course):
+    client.force_login(learner)
+    url = reverse("quizzes:evaluation", args=[course.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "after you pass the final exam" in page.text
+    assert client.post(url, EVALUATION).status_code == 403
+    assert not CourseEvaluation.objects.exists()
+    read_all(joined)
+    for quiz in quizzes:
+        pass_quiz(learner, quiz)
+    pass_quiz(learner, exam)
+    client.post(url, EVALUATION)
+    assert CourseEvaluation.objects.filter(enrollment=joined).exists()
+
+
+def test_evaluation_without_final_exam_waits_for_the_modules(client, learner, joined, course):
+    client.force_login(learner)
+    url = reverse("quizzes:evaluation", args=[course.pk])
+    assert "every module is complete" in client.get(url).text
+    read_all(joined)
+    assert client.post(url, EVALUATION).status_code == 302
+    assert CourseEvaluation.objects.filter(enrollment=joined).exists()
+
+
+def test_loosened_course_opens_module_quizzes_but_keeps_the_exam_order(
+    learner, joined, course, quizzes, exam
+):
+    set_gating(course, CoursePage.MODULE_QUIZZES_OPEN)
+    assert start_attempt(learner, quizzes[2]).number == 1
+    with pytest.raises(AttemptRefused, match="final exam opens"):
+        start_attempt(learner, exam)
+
+
+def test_open_course_opens_every_step(client, learner, joined, course, quizzes, exam):
+    set_gating(course, CoursePage.OPEN)
+    assert start_attempt(learner, exam).number == 1
+    client.force_login(learner)
+    url = reverse("quizzes:evaluation", args=[course.pk])
+    assert client.post(url, EVALUATION).status_code == 302
+
+
+def test_module_page_says_when_its_quiz_opens(client, learner, joined, modules, quizzes):
+    client.force_login(learner)
+    quiz_url = reverse("quizzes:detail", args=[quizzes[0].pk])
+    page = client.get(modules[0].url).text
+    assert "opens when you have finished reading" in page
+    assert "Go to the quiz" not in page
+    read_module(joined, modules[0])
+    page = client.get(modules[0].url).text
+    assert f'href="{quiz_url}">Go to the quiz' in page
+
+
+def test_course_page_shows_closed_steps_as_text(client, learner, joined, course, quizzes, exam):
+    client.force_login(learner)
+    page = client.get(course.url).text
+    assert "take the final exam" not in page
+    assert "opens when every module is read" in page
+    assert reverse("quizzes:evaluation", args=[course.pk]) not in page
