@@ -1,15 +1,29 @@
 """Module progress and seat time, kept on the server.
 
-Seat time is credited in two ways, both capped so that time cannot be inflated:
+Seat time is wall-clock time (docs: DESIGN.md section 4): a learner is credited for at most
+one module at a time, so the reading time credited to them, summed over all modules of all
+courses, never exceeds the time that passed.
 
-- heartbeats from the reading page (sent only while the tab is visible) credit the time since
-  the previous activity, at most one heartbeat interval; a heartbeat that arrives sooner than
-  80 % of the interval after the previous one changes nothing;
-- without JavaScript, the completion request credits the time since the previous activity
-  (the first view, for a page read straight through), at most the module's minimum.
+Each learner has one seat clock (`SeatClock.last_credit_at`): when their reading time was
+last credited, for any module. A credit measures its gap from the later of that clock and the
+module's `last_activity_at` (its first view, or its own last credit) up to now, so a gap never
+reaches back before the learner's last credit anywhere; no clock yet means no credit yet:
 
-Every credit is a conditional UPDATE on the previous `last_activity_at`, so two concurrent
-requests cannot both credit the same stretch of time.
+- a heartbeat from the reading page (sent only while the tab is visible) credits the gap, at
+  most one heartbeat interval; a gap shorter than 80 % of the interval credits nothing and
+  changes nothing (a heartbeat too soon after the previous one, or after a credit to another
+  module: another tab);
+- without JavaScript, the completion request credits the gap (for a page read straight
+  through: the time since its first view, or since the learner's last credit if that is
+  later), at most what the module still needs to reach its minimum.
+
+A credit moves the seat clock and the module's `last_activity_at` to now, in one transaction:
+the clock by a conditional UPDATE on the value the gap was measured from (the learner's first
+credit creates the clock; the primary key keeps one of two concurrent first credits), the
+module row by a conditional UPDATE on the values it was read with. Of two concurrent requests
+(two tabs, for two modules or the same one) only one credits a stretch of time; the other
+measures again from what the first wrote, and finds nothing left to credit. Time not credited
+(a hidden tab, a sleeping laptop, the part of a long pause above a cap) is not carried over.
 """
 
 import math
@@ -17,14 +31,17 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Subquery
 from django.utils import timezone
 
 from .enrollment import enrollment_for
-from .models import ModuleProgress
+from .models import ModuleProgress, SeatClock
 from .signals import module_completed
 
 TOO_FAST = 0.8
+# A credit that loses a race measures again from what the winner wrote; it almost always
+# finds nothing left to credit, so a second round is rare and a third rarer still.
+CREDIT_ROUNDS = 3
 
 
 def minimum_seconds(module, course):
@@ -49,15 +66,21 @@ def record_view(enrollment, module, now=None):
         return ModuleProgress.objects.get(enrollment=enrollment, module=module)
 
 
+def _seat_clock_of(user_id):
+    """The learner's seat clock as a subquery: None when they have none yet."""
+    return Subquery(SeatClock.objects.filter(pk=user_id).values("last_credit_at")[:1])
+
+
 def learner_progress(user, module, course):
     """The learner's enrollment in the course and progress row for the module, the row made
-    at the first view; (None, None) when not enrolled. One query once the row exists: module
-    pages and heartbeats ask on every request."""
+    at the first view; (None, None) when not enrolled. One query once the row exists, the
+    learner's seat clock read in it: module pages and heartbeats ask on every request."""
     if not user.is_authenticated:
         return None, None
     progress = (
         ModuleProgress.objects.select_related("enrollment")
         .filter(enrollment__user=user, enrollment__course_id=course.id, module=module)
+        .annotate(seat_clock_at=_seat_clock_of(user.pk))
         .first()
     )
     if progress is not None:
@@ -68,24 +91,78 @@ def learner_progress(user, module, course):
     return enrollment, record_view(enrollment, module)
 
 
-def _credit(progress, seconds, now):
-    """Add seconds if nobody else credited since `progress` was read; return what was added."""
-    seconds = max(0, int(seconds))
-    updated = ModuleProgress.objects.filter(
-        pk=progress.pk, last_activity_at=progress.last_activity_at
-    ).update(seconds_credited=F("seconds_credited") + seconds, last_activity_at=now)
-    progress.refresh_from_db(fields=["seconds_credited", "last_activity_at"])
-    return seconds if updated else 0
+def _reload(progress, user_id):
+    """Read the module row's credit and the learner's seat clock again, in one query."""
+    fresh = (
+        ModuleProgress.objects.filter(pk=progress.pk)
+        .annotate(seat_clock_at=_seat_clock_of(user_id))
+        .values("seconds_credited", "last_activity_at", "completed_at", "seat_clock_at")
+        .get()
+    )
+    for name, value in fresh.items():
+        setattr(progress, name, value)
+
+
+class _Lost(Exception):
+    """The module row changed since it was read: undo the clock's move."""
+
+
+def _write_credit(progress, user_id, clock, seconds, now):
+    """Move the seat clock from `clock` to now and add the seconds to the module row, both or
+    neither; False if another request moved either first."""
+    try:
+        with transaction.atomic():
+            if clock is None:
+                SeatClock.objects.create(user_id=user_id, last_credit_at=now)
+            elif not SeatClock.objects.filter(pk=user_id, last_credit_at=clock).update(
+                last_credit_at=now
+            ):
+                return False
+            if not ModuleProgress.objects.filter(
+                pk=progress.pk,
+                last_activity_at=progress.last_activity_at,
+                seconds_credited=progress.seconds_credited,
+            ).update(seconds_credited=progress.seconds_credited + seconds, last_activity_at=now):
+                raise _Lost
+    except (IntegrityError, _Lost):  # IntegrityError: a concurrent first credit made the clock
+        return False
+    return True
+
+
+def _credit(progress, now, at_most, at_least=0):
+    """Credit the time since the later of the learner's seat clock and the module's last
+    activity, at most `at_most(progress)` seconds and nothing if under `at_least`; return the
+    seconds credited.
+
+    The seat clock comes from `learner_progress`'s query when the progress row was read
+    there (used once); otherwise it is read here, with the row."""
+    user_id = progress.enrollment.user_id
+    if "seat_clock_at" not in progress.__dict__:
+        _reload(progress, user_id)
+    for _ in range(CREDIT_ROUNDS):
+        clock = progress.__dict__.pop("seat_clock_at")
+        since = (
+            progress.last_activity_at if clock is None else max(clock, progress.last_activity_at)
+        )
+        gap = (now - since).total_seconds()
+        if gap < at_least:
+            return 0
+        seconds = int(min(gap, at_most(progress)))
+        if seconds <= 0:
+            return 0
+        if _write_credit(progress, user_id, clock, seconds, now):
+            progress.seconds_credited += seconds
+            progress.last_activity_at = now
+            return seconds
+        _reload(progress, user_id)  # another request credited first: measure again
+    return 0
 
 
 def record_heartbeat(progress, now=None):
     """Credit a heartbeat from the reading page; return the seconds credited."""
     now = now or timezone.now()
     interval = settings.SEAT_TIME_HEARTBEAT_SECONDS
-    gap = (now - progress.last_activity_at).total_seconds()
-    if gap < interval * TOO_FAST:
-        return 0
-    return _credit(progress, min(gap, interval), now)
+    return _credit(progress, now, at_most=lambda _: interval, at_least=interval * TOO_FAST)
 
 
 @dataclass(frozen=True)
@@ -110,8 +187,7 @@ def mark_complete(progress, module, course, now=None):
         return CompletionResult(True, False, 0)
     minimum = minimum_seconds(module, course)
     if progress.seconds_credited < minimum:
-        gap = (now - progress.last_activity_at).total_seconds()
-        _credit(progress, min(gap, minimum), now)
+        _credit(progress, now, at_most=lambda current: minimum - current.seconds_credited)
     left = remaining_seconds(progress, module, course)
     if left > 0:
         return CompletionResult(False, False, left)

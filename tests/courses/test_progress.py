@@ -8,7 +8,7 @@ from django.utils import timezone
 import pytest
 
 from courses.enrollment import enroll
-from courses.models import ModulePage, ModuleProgress
+from courses.models import ModulePage, ModuleProgress, SeatClock
 from courses.progress import (
     mark_complete,
     minimum_seconds,
@@ -32,10 +32,11 @@ def progress(learner, course, module):
 
 
 def age(progress, seconds):
-    """Pretend the last activity happened `seconds` ago."""
-    ModuleProgress.objects.filter(pk=progress.pk).update(
-        last_activity_at=timezone.now() - timedelta(seconds=seconds)
-    )
+    """Pretend the learner's last activity, on this module and anywhere (their seat clock),
+    happened `seconds` ago."""
+    then = timezone.now() - timedelta(seconds=seconds)
+    ModuleProgress.objects.filter(pk=progress.pk).update(last_activity_at=then)
+    SeatClock.objects.filter(pk=progress.enrollment.user_id).update(last_credit_at=then)
     progress.refresh_from_db()
 
 
