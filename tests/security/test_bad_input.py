@@ -2,11 +2,14 @@
 empty values, markup, formulas, unknown fields) to each of the project's forms. Nothing may
 fail with a server error, and a refused submission changes nothing.
 
-The number of cases tried is printed at the end of the run (docs/reliability.md records it).
+Each form must get all its cases, and no case may meet a login page instead of the form; the
+last test checks the whole run and prints the number of cases (docs/reliability.md records
+it).
 """
 
 import os
 import string
+from urllib.parse import urlsplit
 
 from django.contrib.auth.models import Group
 from django.core import mail
@@ -39,7 +42,8 @@ from tests.conftest import build_course
 from tests.factories import UserFactory
 from tests.quizzes.conftest import make_quiz
 
-CASES = {"count": 0}
+MAX_EXAMPLES = 60
+CASES = {}  # form name -> the status of each response to its bad input, over this run
 
 NASTY = [
     "",
@@ -283,8 +287,11 @@ def test_no_form_fails_or_changes_anything_on_bad_input(form_name, world, data_s
     if who:
         client.force_login(world[who])
 
+    login_pages = {reverse("accounts:login"), reverse("wagtailadmin_login")}
+    statuses = CASES[form_name] = []
+
     @settings(
-        max_examples=60,
+        max_examples=MAX_EXAMPLES,
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
         database=None,
@@ -292,10 +299,12 @@ def test_no_form_fails_or_changes_anything_on_bad_input(form_name, world, data_s
     )
     @given(payloads(fields))
     def check(payload):
-        CASES["count"] += 1
         before = fingerprint()
         response = getattr(client, method)(url, payload)
+        statuses.append(response.status_code)
         assert response.status_code < 500, (name, payload)
+        if who:  # the case reached the form, not a login page
+            assert urlsplit(response.get("Location", "")).path not in login_pages, (name, payload)
         refused = response.status_code >= 400 or (
             name in REFUSED_WITH_200 and response.status_code == 200
         )
@@ -305,8 +314,26 @@ def test_no_form_fails_or_changes_anything_on_bad_input(form_name, world, data_s
             client.force_login(world[who])
 
     check()
+    # Every case was tried: a form that Hypothesis never reached would pass above unseen.
+    assert len(statuses) == MAX_EXAMPLES, (name, len(statuses))
 
 
-def test_report_the_number_of_cases(capsys):
+def test_every_form_got_all_its_cases_and_none_failed(request, capsys):
+    """Over the run: each form fuzzed above got all its cases and no server error."""
+    items = request.session.items
+    ran = {
+        item.callspec.params["form_name"]
+        for item in items[: items.index(request.node)]
+        if item.originalname == "test_no_form_fails_or_changes_anything_on_bad_input"
+    }
+    if not ran:
+        pytest.skip("the form fuzz tests did not run before this test")
+    assert set(CASES) == ran
+    assert {name: len(statuses) for name, statuses in CASES.items()} == dict.fromkeys(
+        ran, MAX_EXAMPLES
+    )
+    server_errors = {name: s for name, s in CASES.items() if any(code >= 500 for code in s)}
+    assert not server_errors
+    total = sum(len(statuses) for statuses in CASES.values())
     with capsys.disabled():
-        print(f"\nbad-input cases tried on forms: {CASES['count']}")
+        print(f"\nbad-input cases tried on forms: {total} ({len(ran)} forms)")
