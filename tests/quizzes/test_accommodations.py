@@ -175,6 +175,7 @@ def test_learner_sees_grants_attempts_and_next_start(client, learner, enrollment
     assert "Attempts allowed</dt><dd>3</dd>" in page
     assert "1 (2 left)" in page
     assert "Next attempt</dt><dd>from" in page
+    assert "ticking every option scores nothing" in page  # the scoring rule, stated
     result = client.get(reverse("quizzes:result", args=[Attempt.objects.get().pk])).text
     assert "Attempts left: 2." in result
     assert "Your next attempt can start from" in result
