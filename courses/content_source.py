@@ -492,7 +492,8 @@ def parse_quiz(path):
 FINAL_EXAM_FILE = "final-exam.yaml"
 
 
-def _prompt_key(prompt):
+def prompt_key(prompt):
+    """A question's prompt as compared for exposure: case and spacing do not count."""
     return " ".join(prompt.casefold().split())
 
 
@@ -530,11 +531,11 @@ def parse_final_exam(path, by_slug):
 
 def exposure_problems(modules, final_exam):
     """Final exam items that also stand in a module quiz, whose review shows its answers."""
-    module_prompts = {_prompt_key(q.prompt) for m in modules for q in m.questions}
+    module_prompts = {prompt_key(q.prompt) for m in modules for q in m.questions}
     return [
         f"final exam item {n} repeats a module quiz question: {q.prompt[:60]}"
         for n, q in enumerate(final_exam, start=1)
-        if _prompt_key(q.prompt) in module_prompts
+        if prompt_key(q.prompt) in module_prompts
     ]
 
 

@@ -1,5 +1,7 @@
 """Rules a quiz and its questions must meet, on plain data, for the admin and the importer."""
 
+from courses.content_source import prompt_key
+
 from .scoring import MULTIPLE, SINGLE, TRUE_FALSE
 
 
@@ -43,3 +45,16 @@ def quiz_problems(question_count, draw_count):
             "Add questions or draw fewer."
         ]
     return []
+
+
+def exposure_problems(prompts, exposed_prompts, elsewhere):
+    """Questions of a quiz whose prompt also stands in another quiz of the course where the
+    answers are shown: a final exam's item in a module quiz (whose review shows it with its
+    answer), or the reverse. `elsewhere` names the other quiz for the message."""
+    exposed = {prompt_key(p) for p in exposed_prompts}
+    return [
+        f"“{prompt[:80]}” is also a question of {elsewhere}. A final exam's questions are "
+        "never module quiz questions, whose review shows the answers: write a new one."
+        for prompt in prompts
+        if prompt_key(prompt) in exposed
+    ]

@@ -129,16 +129,17 @@ def result(request, attempt_id):
         # Completion is recorded right after scoring; if a crash came in between, the
         # result page (the very next request) records it.
         record_completion_if_complete(attempt.enrollment)
-    passed_quiz = Attempt.objects.filter(user=request.user, quiz=quiz, passed=True).exists()
+    # The gate was open for this attempt; starting another asks it again (start_attempt).
+    state = start_state(request.user, quiz)
     return render(
         request,
         "quizzes/result.html",
         {
             "attempt": attempt,
             "quiz": quiz,
-            "review": build_review(quiz, attempt, passed_quiz),
-            "missed_objectives": missed_objectives(quiz, attempt, passed_quiz),
-            "state": start_state(request.user, quiz),
+            "review": build_review(quiz, attempt, state.passed),
+            "missed_objectives": missed_objectives(quiz, attempt, state.passed),
+            "state": state,
             "course": quiz.course_page(),
         },
     )
