@@ -218,6 +218,12 @@ class Question(ClusterableModel, Orderable):
         FieldPanel("explanation"),
     ]
 
+    class Meta:
+        # Orderable's ordering is not inherited here (ClusterableModel's Meta comes first), and
+        # modelcluster orders a quiz's questions only by this: without it a draft reopened in
+        # the admin lists its questions by id, and saving it again undoes a new order.
+        ordering = ["sort_order"]
+
     def __str__(self):
         return self.prompt[:80]
 

@@ -249,6 +249,26 @@ def test_question_and_choice_edits_reach_the_rows_only_on_publish(
     assert not Choice.objects.filter(question_id=question_ids[1]).exists()
 
 
+def test_a_new_question_order_in_a_draft_survives_reopening_and_publishing(
+    client, admin_user, live_quiz
+):
+    client.force_login(admin_user)
+    data = edit_form(client, live_quiz)
+    for n, order in enumerate([2, 3, 4, 1]):  # the last question moves to the top
+        data[f"questions-{n}-ORDER"] = str(order)
+    post_edit(client, live_quiz, data)
+    reordered = ["Question 3?", "Question 0?", "Question 1?", "Question 2?"]
+
+    # Reopened, the draft lists its questions in their new order (by sort order, not by id),
+    # so saving it again, here with publishing, keeps that order.
+    reopened = edit_form(client, live_quiz)
+    assert [reopened[f"questions-{n}-prompt"] for n in range(4)] == reordered
+    post_edit(client, live_quiz, reopened, action="publish")
+    assert [prompt for prompt, _ in question_rows(live_quiz)] == reordered
+    again = edit_form(client, live_quiz)
+    assert [again[f"questions-{n}-prompt"] for n in range(4)] == reordered
+
+
 def test_publishing_a_changed_quiz_leaves_submitted_attempts_as_they_were(
     client, reviewer, learner, enrollment, live_quiz
 ):
