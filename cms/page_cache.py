@@ -139,13 +139,31 @@ class AnonymousPageCacheMiddleware:
         return response
 
 
-def invalidate_on(*models):
+# What saving a draft (or locking) writes on the live row of a Wagtail model with drafts
+# (RevisionMixin, DraftStateMixin, LockableMixin): bookkeeping that no public page shows.
+DRAFT_BOOKKEEPING_FIELDS = frozenset(
+    {"latest_revision", "has_unpublished_changes", "locked", "locked_by", "locked_at"}
+)
+
+
+def invalidate_on(*models, except_saves_of=frozenset()):
     """Start a new generation whenever one of these models (shown on public pages) is saved
-    or deleted. Apps call it from their AppConfig.ready() for their own models."""
+    or deleted. Apps call it from their AppConfig.ready() for their own models.
+
+    A save that writes only fields named in `except_saves_of` (its `update_fields`) starts
+    none: a model with drafts passes DRAFT_BOOKKEEPING_FIELDS, since saving a draft revision
+    leaves its live row as it was, while publishing saves the whole row."""
     from django.db.models.signals import post_delete, post_save
 
+    except_saves_of = frozenset(except_saves_of)
+
+    def saved(sender, update_fields=None, **kwargs):
+        if update_fields and set(update_fields) <= except_saves_of:
+            return
+        new_generation()
+
     for model in models:
-        for signal in (post_save, post_delete):
-            signal.connect(
-                new_generation, sender=model, weak=False, dispatch_uid=f"page-cache-{model}"
-            )
+        post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"page-cache-{model}")
+        post_delete.connect(
+            new_generation, sender=model, weak=False, dispatch_uid=f"page-cache-{model}"
+        )

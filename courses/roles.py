@@ -57,7 +57,8 @@ def ensure_editorial_roles(catalog):
 
     Instructors may add and edit pages in the course tree and submit them for review, but may
     not publish, and have no rights on the home page or the site settings. Reviewers (and
-    administrators) approve through the "Course review" workflow assigned to the catalog.
+    administrators) approve through the "Course review" workflow assigned to the catalog (and,
+    by the receivers of `editorial_roles_ensured`, to what higher apps own: quizzes).
     Safe to run any number of times.
     """
     access_admin = Permission.objects.get(
@@ -80,5 +81,7 @@ def ensure_editorial_roles(catalog):
     task.groups.add(reviewers)
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=catalog, defaults={"workflow": workflow})
-    editorial_roles_ensured.send(sender=Group, instructors=instructors, reviewers=reviewers)
+    editorial_roles_ensured.send(
+        sender=Group, instructors=instructors, reviewers=reviewers, workflow=workflow
+    )
     return instructors, reviewers, workflow

@@ -10,6 +10,7 @@ module_completed = Signal()
 course_imported = Signal()
 
 # Sent after ensure_editorial_roles has set up the editorial groups, so higher apps can grant
-# the permissions over what they own (the quiz app: quiz authoring).
-# Arguments: instructors, reviewers (Groups).
+# the permissions over what they own and put it under the review workflow (the quiz app: quiz
+# authoring and review).
+# Arguments: instructors, reviewers (Groups), workflow (the "Course review" Workflow).
 editorial_roles_ensured = Signal()

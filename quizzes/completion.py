@@ -1,10 +1,10 @@
 """The completion tracker: decides when a learner has completed a module and a course.
 
 A module is complete when its reading is complete (seat time met and marked complete, see
-`courses.progress`) and its quiz, if it has one, is passed. A course is complete when every
-live module is complete, its final exam (if any) is passed and, where the course requires it,
-the evaluation is submitted. Completion is recorded once (a one-to-one row per enrollment)
-and announced through `quizzes.signals.course_completed`.
+`courses.progress`) and its live quiz, if it has one, is passed. A course is complete when
+every live module is complete, its live final exam (if any) is passed and, where the course
+requires it, the evaluation is submitted. Completion is recorded once (a one-to-one row per
+enrollment) and announced through `quizzes.signals.course_completed`.
 """
 
 from dataclasses import dataclass
@@ -64,8 +64,9 @@ def course_status(enrollment):
             enrollment=enrollment, completed_at__isnull=False
         ).values_list("module_id", flat=True)
     )
-    quizzes = {q.module_id: q for q in Quiz.objects.filter(module__in=modules)}
-    final_exam = Quiz.objects.filter(course=course).first()
+    # Only live quizzes count: a quiz never published (a draft under review) asks nothing yet.
+    quizzes = {q.module_id: q for q in Quiz.objects.live().filter(module__in=modules)}
+    final_exam = Quiz.objects.live().filter(course=course).first()
     passed = set(
         Attempt.objects.filter(enrollment=enrollment, passed=True).values_list(
             "quiz_id", flat=True

@@ -56,6 +56,9 @@ def _replace_questions(quiz, questions):
 
 
 def _sync(lookup, defaults, questions):
+    """Write the quiz and its questions as its source says, live, and record them as a
+    published revision, so that the admin shows the quiz live and a later draft compares
+    against what the source wrote. An unchanged source changes nothing."""
     digest = _digest(questions, **{k: v for k, v in defaults.items() if k != "title"})
     quiz = Quiz.objects.filter(**lookup).first()
     if quiz and quiz.source_digest == digest:
@@ -67,6 +70,12 @@ def _sync(lookup, defaults, questions):
     quiz.source_digest = digest
     quiz.save()
     _replace_questions(quiz, questions)
+    # The revision is taken from the rows just written (with their ids); publishing it writes
+    # the same values again and makes the quiz live, its revision the live one. A draft an
+    # editor had saved is superseded (it stays in the quiz's history), and a review in
+    # progress is cancelled, as when a reviewer publishes.
+    quiz = Quiz.objects.get(pk=quiz.pk)
+    quiz.save_revision(log_action=True).publish()
     return True
 
 

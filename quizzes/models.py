@@ -24,6 +24,14 @@ from wagtail.search import index
 from .scoring import MULTIPLE, SINGLE, TRUE_FALSE
 
 
+class QuizQuerySet(models.QuerySet):
+    def live(self):
+        """The quizzes learners are served: published ones (a never-published or unpublished
+        quiz has live=False). The row of a live quiz, with its question and choice rows, is
+        always its published version; drafts are kept in revisions."""
+        return self.filter(live=True)
+
+
 class Quiz(
     WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, ClusterableModel
 ):
@@ -105,6 +113,8 @@ class Quiz(
         "show correct answers and explanations after passing", default=True
     )
     source_digest = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = QuizQuerySet.as_manager()
 
     revisions = GenericRelation(
         "wagtailcore.Revision",
@@ -207,6 +217,12 @@ class Question(ClusterableModel, Orderable):
         InlinePanel("choices", label="Choice", min_num=2, heading="Choices"),
         FieldPanel("explanation"),
     ]
+
+    class Meta:
+        # Orderable's ordering is not inherited here (ClusterableModel's Meta comes first), and
+        # modelcluster orders a quiz's questions only by this: without it a draft reopened in
+        # the admin lists its questions by id, and saving it again undoes a new order.
+        ordering = ["sort_order"]
 
     def __str__(self):
         return self.prompt[:80]

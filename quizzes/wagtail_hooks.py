@@ -1,4 +1,6 @@
 from django.core.exceptions import ValidationError
+from django.db.models import CharField, F, OuterRef, Subquery
+from django.db.models.functions import Cast, Coalesce, Left, Length
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 
@@ -6,12 +8,15 @@ from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
+from wagtail.admin.ui.tables import StatusTagColumn
+from wagtail.models import WorkflowState
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.forms import is_lookup_id
 from cms.kept import kept
 from cms.page_cache import generation
+from courses.models import ModulePage
 
 from . import admin_views
 from .accommodations_admin import AccommodationViewSet
@@ -72,26 +77,78 @@ class QuizForm(WagtailAdminModelForm):
         return cleaned
 
 
+MODERATION_LABELS = {
+    WorkflowState.STATUS_IN_PROGRESS: "in moderation",
+    WorkflowState.STATUS_NEEDS_CHANGES: "changes requested",
+}
+
+
+def quiz_status(quiz):
+    """Live or draft, as Wagtail words it, and whether a draft is in the review workflow.
+
+    (Wagtail's own status_string also looks for a revision scheduled to go live, a query per
+    row; quizzes are never scheduled: their editor has no publishing panel.)"""
+    if hasattr(quiz, "moderation"):  # annotated by the listing's queryset
+        moderation = quiz.moderation
+    else:
+        state = quiz.current_workflow_state
+        moderation = state.status if state else None
+    if moderation in MODERATION_LABELS:
+        label = MODERATION_LABELS[moderation]
+    elif quiz.live:
+        return "live + draft" if quiz.has_unpublished_changes else "live"
+    else:
+        return "expired" if quiz.expired else "draft"
+    return f"live + {label}" if quiz.live else label
+
+
 class QuizViewSet(SnippetViewSet):
     model = Quiz
     icon = "tasks"
     menu_label = "Quizzes"
     menu_order = 210
     add_to_admin_menu = True
-    list_display = ["title", "module", "course", "pass_mark", "max_attempts"]
+    list_display = [
+        "title",
+        "module",
+        "course",
+        "pass_mark",
+        "max_attempts",
+        StatusTagColumn("status", label="Status", accessor=quiz_status, primary=lambda q: q.live),
+    ]
     search_fields = ["title"]
 
     edit_handler = ObjectList(Quiz.panels, base_form_class=QuizForm)
+
+    def get_queryset(self, request):
+        """Quizzes in course order: courses in their page-tree order, each course's module
+        quizzes in the order of its modules, then its final exam; with the review state of
+        each quiz's draft, if one is in the workflow."""
+        active_states = WorkflowState.objects.active().filter(
+            base_content_type=Quiz.get_base_content_type(),
+            object_id=Cast(OuterRef("pk"), output_field=CharField()),
+        )
+        module_path = "module__path"
+        return (
+            Quiz.objects.select_related("module", "course")
+            .annotate(
+                course_path=Coalesce(
+                    Left(module_path, Length(module_path) - ModulePage.steplen), "course__path"
+                ),
+                moderation=Subquery(active_states.values("status")[:1]),
+            )
+            .order_by("course_path", F("course_id").asc(nulls_first=True), module_path, "pk")
+        )
 
 
 register_snippet(QuizViewSet)
 
 
 def module_quiz(request, module):
-    """The module's quiz or None, kept for the content generation (saving or deleting a quiz
-    starts a new one: quizzes/apps.py)."""
+    """The module's live quiz or None, kept for the content generation (publishing or deleting
+    a quiz starts a new one: quizzes/apps.py). A quiz never published is not shown."""
     key = f"module-quiz:{generation(request)}:{module.pk}"
-    return kept(key, lambda: Quiz.objects.filter(module=module).first())
+    return kept(key, lambda: Quiz.objects.live().filter(module=module).first())
 
 
 @hooks.register("module_learner_panels")

@@ -115,9 +115,11 @@ def test_admin_refuses_a_question_without_a_correct_choice(client, admin_user, c
     assert not Quiz.objects.exists()
 
     good = _quiz_form_data(module.id, [("single", [("A", True), ("B", False)])])
+    good["action-publish"] = "action-publish"  # an administrator publishes at once
     response = client.post(url, good)
     assert response.status_code == 302, response.text[:3000]
     quiz = Quiz.objects.get()
+    assert quiz.live and quiz.live_revision_id
     assert quiz.questions.get().choices.filter(is_correct=True).count() == 1
 
 
