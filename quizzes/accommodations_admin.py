@@ -48,7 +48,7 @@ class AccommodationForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["quiz"].queryset = Quiz.objects.filter(live=True).order_by("title")
+        self.fields["quiz"].queryset = Quiz.objects.live().order_by("title")
 
     def clean_learner_email(self):
         email = self.cleaned_data["learner_email"]

@@ -38,7 +38,7 @@ def _own_attempt(request, attempt_id):
 
 def _live_quiz(quiz_id):
     """A quiz learners may be served: the live version only (drafts live in revisions)."""
-    return get_object_or_404(Quiz.objects.filter(live=True).select_related("module"), pk=quiz_id)
+    return get_object_or_404(Quiz.objects.live().select_related("module"), pk=quiz_id)
 
 
 @login_required

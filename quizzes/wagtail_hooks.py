@@ -22,8 +22,8 @@ from . import admin_views
 from .accommodations_admin import AccommodationViewSet
 from .completion import course_status
 from .gating import evaluation_gate, final_exam_gate, module_quiz_gate
-from .models import Attempt, CourseCompletion, Quiz
-from .validation import question_problems, quiz_problems
+from .models import Attempt, CourseCompletion, Question, Quiz
+from .validation import exposure_problems, question_problems, quiz_problems
 
 
 class QuizForm(WagtailAdminModelForm):
@@ -53,6 +53,7 @@ class QuizForm(WagtailAdminModelForm):
         cleaned = super().clean()
         questions = self.formsets["questions"]
         live = 0
+        exposed, elsewhere = self.exposed_prompts(cleaned.get("module"), cleaned.get("course"))
         for form in questions.forms:
             if not form.is_valid() or form.cleaned_data.get("DELETE"):
                 continue
@@ -66,6 +67,9 @@ class QuizForm(WagtailAdminModelForm):
             ]
             for problem in question_problems(form.cleaned_data.get("kind"), choices):
                 form.add_error(None, problem)
+            prompt = [form.cleaned_data.get("prompt", "")]
+            for problem in exposure_problems(prompt, exposed, elsewhere):
+                form.add_error("prompt", problem)
         for problem in quiz_problems(live, cleaned.get("draw_count")):
             self.add_error("draw_count" if live else None, problem)
         module, course = cleaned.get("module"), cleaned.get("course")
@@ -75,6 +79,19 @@ class QuizForm(WagtailAdminModelForm):
                 "exam it is, not both."
             )
         return cleaned
+
+    def exposed_prompts(self, module, course):
+        """Prompts of the course's quizzes on the other side of the exposure rule: for a
+        final exam, its module quizzes' (their reviews show answers); for a module quiz, the
+        final exam's. Returns (prompts, what to call them)."""
+        others = Question.objects.exclude(quiz=self.instance.pk)
+        if course and not module:
+            others = others.filter(quiz__module__in=ModulePage.objects.child_of(course))
+            return others.values_list("prompt", flat=True), "a module quiz of this course"
+        if module and not course:
+            others = others.filter(quiz__course=module.get_parent())
+            return others.values_list("prompt", flat=True), "this course's final exam"
+        return [], ""
 
 
 MODERATION_LABELS = {

@@ -8,7 +8,7 @@ from courses.progress import record_view
 from quizzes.models import Choice, Question, Quiz
 
 
-def make_quiz(questions=4, **settings):
+def make_quiz(questions=4, prompt="Question {n}?", **settings):
     """A quiz with `questions` single-choice questions (choice "Right" is correct) and one
     multiple-select question, unless questions=0."""
     quiz = Quiz.objects.create(**{"title": "Quiz", "shuffle_questions": False, **settings})
@@ -17,7 +17,7 @@ def make_quiz(questions=4, **settings):
             quiz=quiz,
             sort_order=n,
             kind="single",
-            prompt=f"Question {n}?",
+            prompt=prompt.format(n=n),
             explanation=f"Because {n}.",
         )
         Choice.objects.create(question=question, sort_order=0, text="Right", is_correct=True)

@@ -133,3 +133,22 @@ def test_admin_refuses_a_draw_larger_than_the_pool(client, admin_user, course):
     response = client.post(reverse(Quiz.snippet_viewset.get_url_name("add")), data)
     assert "pool has only 1" in response.text
     assert not Quiz.objects.exists()
+
+
+def test_admin_refuses_a_final_exam_item_that_a_module_quiz_reveals(client, admin_user, course):
+    from courses.models import ModulePage
+    from tests.quizzes.conftest import make_quiz
+
+    module = ModulePage.objects.child_of(course).first()
+    make_quiz(module=module, questions=2)  # prompts "Question 0?" and "Question 1?"
+    client.force_login(admin_user)
+    data = _quiz_form_data(module.id, [("single", [("A", True), ("B", False)])])
+    data.update({"module": "", "course": str(course.id), "questions-0-prompt": "question  1?"})
+    data["action-publish"] = "action-publish"
+    response = client.post(reverse(Quiz.snippet_viewset.get_url_name("add")), data)
+    assert response.status_code == 200
+    assert "is also a question of a module quiz of this course" in response.text
+    assert not Quiz.objects.filter(course=course).exists()
+    data["questions-0-prompt"] = "A client presents with a new question?"
+    assert client.post(reverse(Quiz.snippet_viewset.get_url_name("add")), data).status_code == 302
+    assert Quiz.objects.filter(course=course, live=True).exists()

@@ -395,7 +395,9 @@ def test_the_listing_is_in_course_order_with_each_quizs_status(
             module = ModulePageFactory(parent=course, title=f"{course_title} {module_title}")
             quiz = make_quiz(module=module, title=f"{course_title} quiz {chr(ord('z') - n)}")
             expected.append(quiz.title)
-        exam = make_quiz(course=course, title=f"{course_title} a final exam")
+        exam = make_quiz(
+            course=course, title=f"{course_title} a final exam", prompt="Exam question {n}?"
+        )
         expected.append(exam.title)
     assert ModulePage.objects.count() == 6
 

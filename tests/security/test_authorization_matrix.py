@@ -252,6 +252,8 @@ def rows(w):
             reverse("wagtailsnippets_quizzes_quiz:edit", args=[w.quiz.pk]),
             EDITORS,
         ),
+        ("accommodations:index", "GET", reverse("accommodations:index"), ADMINS),
+        ("accommodations:add", "GET", reverse("accommodations:add"), ADMINS),
         ("wagtailimages:index", "GET", reverse("wagtailimages:index"), EDITORS),
         ("wagtailusers_users:index", "GET", reverse("wagtailusers_users:index"), ADMINS),
         (
