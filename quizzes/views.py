@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courses.enrollment import enrollment_for
@@ -91,12 +92,22 @@ def submitted_answers(post):
 @require_http_methods(["GET", "POST"])
 def take(request, attempt_id):
     attempt = _own_attempt(request, attempt_id)
+    wants_json = "application/json" in request.headers.get("Accept", "")
     if attempt.status != Attempt.OPEN:
+        closed = (
+            "Time was up: your attempt was scored with your saved answers."
+            if attempt.closed_by_deadline
+            else "This attempt has been submitted."
+        )
+        if request.method == "POST" and wants_json:
+            # A background save after the deadline: say so in JSON, not with a page.
+            result_url = reverse("quizzes:result", args=[attempt.pk])
+            body = {"saved": False, "status": attempt.status, "detail": closed}
+            return JsonResponse({**body, "result_url": result_url}, status=409)
         if attempt.closed_by_deadline and request.method == "POST":
-            messages.info(request, "Time was up: your attempt was scored with your saved answers.")
+            messages.info(request, closed)
         return redirect("quizzes:result", attempt_id=attempt.pk)
     if request.method == "POST":
-        wants_json = "application/json" in request.headers.get("Accept", "")
         answers = submitted_answers(request.POST)
         try:
             if "submit" in request.POST:

@@ -244,6 +244,21 @@ def test_background_save_answers_in_json(client, learner, enrollment, quiz):
     assert attempt.answers == {qid: ids}
 
 
+def test_background_save_after_the_deadline_answers_json(client, learner, enrollment, module):
+    quiz = make_quiz(module=module, time_limit_minutes=5)
+    attempt = start_attempt(learner, quiz, now=timezone.now() - timedelta(minutes=6))
+    client.force_login(learner)
+    take = reverse("quizzes:take", args=[attempt.pk])
+    qid, ids = next(iter(right_answers(attempt).items()))
+    response = client.post(take, {f"q-{qid}": ids}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["saved"] is False and "Time was up" in body["detail"]
+    assert body["result_url"] == reverse("quizzes:result", args=[attempt.pk])
+    attempt.refresh_from_db()
+    assert attempt.closed_by_deadline and attempt.answers == {}  # the late answer not kept
+
+
 def test_countdown_shows_only_with_a_time_limit(client, learner, enrollment, module):
     client.force_login(learner)
     timed = start_attempt(learner, make_quiz(module=module, time_limit_minutes=5))

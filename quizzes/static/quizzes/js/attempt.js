@@ -18,7 +18,10 @@
         credentials: "same-origin",
       });
       const body = await response.json();
-      if (!response.ok) {
+      if (body.result_url) {
+        // The attempt was closed (time up, or submitted in another tab): show its result.
+        window.location.assign(body.result_url);
+      } else if (!response.ok) {
         status.textContent = body.detail || "Your answers could not be saved.";
       } else if (body.status !== "open") {
         window.location.reload();
