@@ -24,7 +24,8 @@ def quiz_answer_keys(quizzes):
 
 
 def quiz_queries(course, quiz, fields, run_id):
-    """SQL queries of one quiz start and one passing submit, in this process."""
+    """SQL queries of one quiz start and one passing submit, in this process (a learner who
+    has read every module, so the quiz is open)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -42,8 +43,9 @@ def quiz_queries(course, quiz, fields, run_id):
 
 
 def quiz_runs(server, course, sessions, seconds, threads, run_id):
-    """Quiz start and submit, closed loop, Python client, fresh learners."""
-    from bench.seed import run_learners
+    """Quiz start and submit, closed loop, Python client, fresh learners who have read every
+    module (so every module quiz is open under the course's step order)."""
+    from bench.seed import MODULE_QUIZZES, run_learners
     from quizzes.models import Quiz
 
     quizzes = list(
@@ -55,7 +57,8 @@ def quiz_runs(server, course, sessions, seconds, threads, run_id):
     start_queries, submit_queries = quiz_queries(
         course, quizzes[0], keys[quizzes[0].id][0], run_id
     )
-    learners = run_learners(f"{run_id}-quiz", threads * max(4, math.ceil(seconds * 1.5)), course)
+    count = threads * max(4, math.ceil(seconds * 1.5))
+    learners = run_learners(f"{run_id}-quiz", count, course, ready_for=MODULE_QUIZZES)
     rng = random.Random(7)  # noqa: S311 - reproducible load, not secrets  # nosec B311
     plans = [[] for _ in range(threads)]
     for n, learner in enumerate(learners):
@@ -156,10 +159,14 @@ def quiz_runs(server, course, sessions, seconds, threads, run_id):
 
 
 def exam_day(server, course, sessions, learners_count, window, think, run_id):
-    """DESIGN.md section 6: learners start the same quiz within `window` s, then submit."""
+    """DESIGN.md section 6: learners start the same quiz within `window` s, then submit.
+
+    The learners have read every module and passed every module quiz, so the final exam is
+    open to them under the course's step order (`quizzes.gating`)."""
     from django.db.models import Count
 
-    from bench.seed import run_learners
+    from bench.seed import FINAL_EXAM, run_learners
+    from quizzes.attempts import questions_served
     from quizzes.models import Attempt, Quiz
 
     exam = Quiz.objects.get(course=course)
@@ -167,7 +174,8 @@ def exam_day(server, course, sessions, learners_count, window, think, run_id):
         str(q.id): sorted(str(c.id) for c in q.choices.all() if c.is_correct)
         for q in exam.questions.prefetch_related("choices")
     }
-    learners = run_learners(f"{run_id}-exam", learners_count, course)
+    served_count = questions_served(exam)
+    learners = run_learners(f"{run_id}-exam", learners_count, course, ready_for=FINAL_EXAM)
     cookies = [sessions.cookie(learner) for learner in learners]
     recorder = client.Recorder()
     problems = []
@@ -217,7 +225,7 @@ def exam_day(server, course, sessions, learners_count, window, think, run_id):
         path = f"/quizzes/attempts/{ids.pop()}/"
         page = client.request(server.port, "GET", path, {"Cookie": cookie})
         fields, served = client.quiz_answers(page.body.decode(errors="replace"), key, n % 5 != 0)
-        ok = page.status == 200 and served == (exam.draw_count or len(key))
+        ok = page.status == 200 and served == served_count
         recorder.record("quiz page", page, ok, f"{served} questions")
         time.sleep(thinks[n])
 
@@ -268,7 +276,7 @@ def exam_day(server, course, sessions, learners_count, window, think, run_id):
     return {
         "learners": learners_count,
         "quiz": exam.title,
-        "questions_per_attempt": exam.draw_count,
+        "questions_per_attempt": served_count,
         "window_s": window,
         "think_s": list(think),
         "starts_span_s": round(max(starts) - min(starts), 2) if starts else None,

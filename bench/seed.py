@@ -124,6 +124,23 @@ def ensure_courses(size: Size):
 # -- learners and their records --------------------------------------------------------------
 
 
+def _quiz_plan(quiz):
+    """A quiz's snapshot (drawn once, reproducibly), passing and failing answers to it and
+    their scores, as `score_attempt` gives them."""
+    snapshot = build_snapshot(quiz, random.Random(quiz.id))  # noqa: S311  # nosec B311
+    right, wrong = {}, {}
+    for question in snapshot["questions"]:
+        correct = [c["id"] for c in question["choices"] if c["correct"]]
+        incorrect = [c["id"] for c in question["choices"] if not c["correct"]]
+        right[question["id"]] = sorted(correct)
+        wrong[question["id"]] = incorrect[:1]
+    return {
+        "snapshot": snapshot,
+        "pass": (right, score_attempt(snapshot, right).percent),
+        "fail": (wrong, score_attempt(snapshot, wrong).percent),
+    }
+
+
 def _quiz_plans(courses):
     """Per course: its modules in order, module quiz per module, final exam; per quiz the
     snapshot, passing and failing answers and their scores."""
@@ -143,18 +160,7 @@ def _quiz_plans(courses):
         module__course_page_id__in=course_ids
     )
     for quiz in all_quizzes.prefetch_related("questions__choices"):
-        snapshot = build_snapshot(quiz, random.Random(quiz.id))  # noqa: S311  # nosec B311
-        right, wrong = {}, {}
-        for question in snapshot["questions"]:
-            correct = [c["id"] for c in question["choices"] if c["correct"]]
-            incorrect = [c["id"] for c in question["choices"] if not c["correct"]]
-            right[question["id"]] = sorted(correct)
-            wrong[question["id"]] = incorrect[:1]
-        quizzes[quiz.id] = {
-            "snapshot": snapshot,
-            "pass": (right, score_attempt(snapshot, right).percent),
-            "fail": (wrong, score_attempt(snapshot, wrong).percent),
-        }
+        quizzes[quiz.id] = _quiz_plan(quiz)
         if quiz.module_id:
             module_quiz[quiz.module_id] = quiz.id
         else:
@@ -517,8 +523,26 @@ def ensure_seeded(size: Size, log=print):
 # -- learners made for one run ---------------------------------------------------------------
 
 
-def run_learners(prefix, count, course):
-    """`count` new learners enrolled in `course`, for one run's quiz traffic."""
+MODULE_QUIZZES = "module_quizzes"
+FINAL_EXAM = "final_exam"
+
+
+def run_learners(prefix, count, course, ready_for=MODULE_QUIZZES):
+    """`count` new learners enrolled in `course`, for one run's quiz traffic.
+
+    They stand where the traffic needs them in the course's step order (`quizzes.gating`),
+    so that every start the bench sends is one the course really opens:
+
+    - `MODULE_QUIZZES`: every live module read (seat time credited, marked complete), so every
+      module quiz is open;
+    - `FINAL_EXAM`: that, and every module quiz passed once, so the final exam is open.
+
+    The rows are written in bulk with the values the application would store: completed
+    `ModuleProgress` rows, and submitted, passed attempts with a snapshot from
+    `build_snapshot` scored by `score_attempt`.
+    """
+    if ready_for not in (MODULE_QUIZZES, FINAL_EXAM):
+        raise ValueError(f"ready_for: {ready_for!r}")
     User = get_user_model()
     password = make_password(LEARNER_PASSWORD)
     emails = [f"{prefix}-{n:04d}@{RUN_DOMAIN}" for n in range(count)]
@@ -529,7 +553,71 @@ def run_learners(prefix, count, course):
         ]
     )
     users = list(User.objects.filter(email__in=emails).order_by("email"))
-    Enrollment.objects.bulk_create([Enrollment(user=u, course=course) for u in users])
+    now = timezone.now()
+    began = now - timedelta(days=1)
+    Enrollment.objects.bulk_create(
+        [Enrollment(user=u, course=course, enrolled_at=began) for u in users]
+    )
+    enrollments = list(Enrollment.objects.filter(user__in=users, course=course))
+    modules = list(
+        ModulePage.objects.live().child_of(course).defer_streamfields().order_by("path")
+    )
+    # When each module was read: one after the other, each for its estimated time.
+    read_at = []
+    when = began + timedelta(minutes=5)
+    for module in modules:
+        done = when + timedelta(minutes=module.estimated_minutes)
+        read_at.append((when, done))
+        when = done + timedelta(minutes=15)
+    _bulk(
+        ModuleProgress,
+        [
+            ModuleProgress(
+                enrollment=enrollment,
+                module=module,
+                first_viewed_at=seen,
+                last_activity_at=done,
+                seconds_credited=module.estimated_minutes * 60,
+                completed_at=done,
+            )
+            for enrollment in enrollments
+            for module, (seen, done) in zip(modules, read_at, strict=True)
+        ],
+    )
+    if ready_for == FINAL_EXAM:
+        quizzes = {
+            quiz.module_id: quiz
+            for quiz in Quiz.objects.filter(module__in=modules).prefetch_related(
+                "questions__choices"
+            )
+        }
+        plans = {quiz.id: _quiz_plan(quiz) for quiz in quizzes.values()}
+        attempts = []
+        for enrollment in enrollments:
+            for module, (_seen, done) in zip(modules, read_at, strict=True):
+                quiz = quizzes.get(module.id)
+                if quiz is None:
+                    continue
+                plan = plans[quiz.id]
+                answers, score = plan["pass"]
+                if score < quiz.pass_mark:
+                    raise RuntimeError(f"{quiz}: the right answers score {score}")
+                attempts.append(
+                    Attempt(
+                        quiz=quiz,
+                        user_id=enrollment.user_id,
+                        enrollment=enrollment,
+                        number=1,
+                        status=Attempt.SUBMITTED,
+                        started_at=done + timedelta(minutes=1),
+                        submitted_at=done + timedelta(minutes=9),
+                        snapshot=plan["snapshot"],
+                        answers=answers,
+                        score=score,
+                        passed=True,
+                    )
+                )
+        _bulk(Attempt, attempts)
     return users
 
 

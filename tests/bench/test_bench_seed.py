@@ -65,3 +65,61 @@ def test_tiny_seed_has_the_sizes_counts_and_a_learner_sees_the_dashboard(client)
     in_progress = Enrollment.objects.filter(user=certificate.user, completed_at__isnull=True)
     for enrollment in in_progress.select_related("course"):
         assert enrollment.course.title in page
+
+
+def test_run_learners_stand_where_the_quiz_traffic_needs_them():
+    """Under the course's step order the bench's learners must be able to start what the bench
+    sends them to: module-quiz learners have read every module, exam-day learners have also
+    passed every module quiz. Everything they leave is removed afterwards."""
+    from bench.scenarios import quiz_answer_keys, quiz_queries
+    from bench.seed import (
+        FINAL_EXAM,
+        RUN_DOMAIN,
+        delete_run_learners,
+        ensure_courses,
+        run_learners,
+    )
+    from courses.models import ModuleProgress
+    from quizzes.attempts import AttemptRefused, questions_served, start_attempt
+    from quizzes.completion import course_status
+    from quizzes.gating import quiz_gate
+
+    course = ensure_courses(SIZE)[0]
+    assert course.gating == CoursePage.STRICT
+    module_quizzes = list(
+        Quiz.objects.filter(module__course_page_id=course.id)
+        .prefetch_related("questions__choices")
+        .order_by("module__path")
+    )
+    exam = Quiz.objects.get(course=course)
+    readers = run_learners("test-quiz", 2, course)
+    finalists = run_learners("test-exam", 2, course, ready_for=FINAL_EXAM)
+
+    reader = Enrollment.objects.get(user=readers[0], course=course)
+    status = course_status(reader)
+    assert all(m.read and not m.quiz_passed for m in status.modules)
+    for quiz in module_quizzes:
+        assert quiz_gate(reader, quiz, course).open, quiz
+    with pytest.raises(AttemptRefused):
+        start_attempt(readers[0], exam)
+    assert not Attempt.objects.filter(quiz=exam, user=readers[0]).exists()
+
+    finalist = Enrollment.objects.get(user=finalists[0], course=course)
+    status = course_status(finalist)
+    assert all(m.complete for m in status.modules) and not status.final_exam_passed
+    attempt = start_attempt(finalists[0], exam)
+    assert len(attempt.snapshot["questions"]) == questions_served(exam)
+
+    # The start and passing submit that the bench counts queries for go through.
+    keys = quiz_answer_keys(module_quizzes)
+    quiz_queries(course, module_quizzes[0], keys[module_quizzes[0].id][0], "test")
+    counted = Attempt.objects.get(quiz=module_quizzes[0], user__email__startswith="test-quiz-")
+    assert counted.passed
+
+    for prefix in ("test-quiz", "test-exam"):
+        delete_run_learners(prefix)
+    run_users = get_user_model().objects.filter(email__endswith=RUN_DOMAIN)
+    assert not run_users.exists()
+    assert not Attempt.objects.exists()
+    assert not ModuleProgress.objects.filter(enrollment__course=course).exists()
+    assert not Enrollment.objects.exists()

@@ -1,6 +1,11 @@
 """Learners at every stage of the demo course, for the browser tests and the README
 screenshots: enough final-exam attempts, spread over the score range, that the admin
-reports' charts (score distribution, question bars, completion funnel) mean something."""
+reports' charts (score distribution, question bars, completion funnel) mean something.
+
+Everyone follows the course order (`quizzes.gating`): a module quiz is taken after its
+module is read, the final exam only by learners who have read every module and passed every
+module quiz, the evaluation only after the final exam is passed. A step taken out of order
+would be refused (`AttemptRefused`), so the plan cannot drift from what the site allows."""
 
 import random
 import zlib
@@ -13,29 +18,39 @@ from quizzes.attempts import start_attempt, submit
 from quizzes.completion import record_completion_if_complete
 from quizzes.models import Attempt, CourseEvaluation, Quiz
 
-# (modules read, ability at the final exam or None for no attempt, evaluates the course)
+# (modules read, of those the module quizzes passed, ability at the final exam or None for
+# no attempt, evaluates the course once the final exam is passed). Where fewer quizzes are
+# passed than modules read, the learner failed the next quiz once and stopped there.
 PLAN = [
-    (0, None, False),
-    (0, None, False),
-    (0, 0.3, False),  # tried the exam without reading anything
-    (1, None, False),
-    (2, None, False),
-    (3, 0.4, False),
-    (5, None, False),
-    (6, 0.5, False),
-    (8, None, False),
-    (11, None, False),
-    (11, 0.45, False),
-    (11, 0.55, False),
-    (11, 0.6, True),
-    (11, 0.65, True),
-    (11, 0.7, True),
-    (11, 0.75, True),
-    (11, 0.8, True),
-    (11, 0.85, False),
-    (11, 0.9, True),
-    (11, 0.95, True),
+    (0, 0, None, False),
+    (0, 0, None, False),
+    (1, 0, None, False),
+    (2, 2, None, False),
+    (3, 3, None, False),
+    (5, 4, None, False),
+    (8, 8, None, False),
+    (11, 10, None, False),  # read everything; one module quiz still to pass
+    (11, 11, None, False),  # ready for the final exam, not taken yet
+    (11, 11, 0.3, False),
+    (11, 11, 0.4, False),
+    (11, 11, 0.45, False),
+    (11, 11, 0.5, False),
+    (11, 11, 0.55, False),
+    (11, 11, 0.6, True),
+    (11, 11, 0.65, True),
+    (11, 11, 0.7, True),
+    (11, 11, 0.75, True),
+    (11, 11, 0.8, True),
+    (11, 11, 0.85, False),
+    (11, 11, 0.9, True),
+    (11, 11, 0.95, True),
 ]
+
+
+def mark_read(enrollment, module):
+    """The module read and marked complete, as its page leaves it once the seat time is met."""
+    progress = record_view(enrollment, module)
+    ModuleProgress.objects.filter(pk=progress.pk).update(completed_at=progress.first_viewed_at)
 
 
 def answers(attempt, ability, rng):
@@ -59,32 +74,38 @@ def all_right(attempt):
     }
 
 
+def all_wrong(attempt):
+    return {
+        q["id"]: [next(c["id"] for c in q["choices"] if not c["correct"])]
+        for q in attempt.snapshot["questions"]
+    }
+
+
 def seed_demo_activity(seed=8):
-    """Enrol the learners of PLAN in the demo course and play out how far each got."""
+    """Enrol the learners of PLAN in the demo course and play out how far each got, in the
+    course order; return the number of submitted final-exam attempts."""
     rng = random.Random(seed)
     course = CoursePage.objects.get(slug="nmt-foundations")
     modules = list(ModulePage.objects.child_of(course).live().order_by("path"))
     module_quizzes = {q.module_id: q for q in Quiz.objects.filter(module__in=modules)}
     final = Quiz.objects.get(course=course)
-    for n, (read, ability, evaluates) in enumerate(PLAN, start=1):
+    for n, (read, passed, ability, evaluates) in enumerate(PLAN, start=1):
         user = User.objects.create_user(
             f"demo-learner-{n:02d}@example.com", legal_name=f"Demo Learner {n:02d}"
         )
         enrollment, _ = enroll(user, course)
-        for module in modules[:read]:
-            progress = record_view(enrollment, module)
-            ModuleProgress.objects.filter(pk=progress.pk).update(
-                completed_at=progress.first_viewed_at
-            )
+        for position, module in enumerate(modules[:read]):
+            mark_read(enrollment, module)
             quiz = module_quizzes.get(module.id)
-            if quiz and read == len(modules):
-                attempt = start_attempt(user, quiz, rng=rng)
-                submit(attempt, all_right(attempt))
+            if quiz is None or position > passed:
+                continue
+            attempt = start_attempt(user, quiz, rng=rng)
+            submit(attempt, all_right(attempt) if position < passed else all_wrong(attempt))
         if ability is None:
             continue
         attempt = start_attempt(user, final, rng=rng)
-        submit(attempt, answers(attempt, ability, rng))
-        if evaluates:
+        attempt = submit(attempt, answers(attempt, ability, rng))
+        if evaluates and attempt.passed:
             CourseEvaluation.objects.create(
                 enrollment=enrollment,
                 objectives_met=rng.choice([4, 5]),

@@ -21,7 +21,7 @@ from courses.enrollment import enroll
 from quizzes.attempts import start_attempt, submit
 from quizzes.models import Attempt, Quiz
 from tests.e2e.conftest import assert_accessible
-from tests.e2e.demo_activity import seed_demo_activity
+from tests.e2e.demo_activity import mark_read, seed_demo_activity
 from tests.e2e.test_browse_and_edit import admin_login
 from tests.e2e.test_certificate_journey import complete_demo_course, log_in
 
@@ -67,10 +67,12 @@ def test_screenshots_of_the_key_pages(page, demo_site, folder):
     expect(figure.locator("img")).to_be_visible()
     shoot(page, folder, "module.png")
 
-    # A failed try first, so the result page shows the review of wrong answers.
+    # A failed try first, so the result page shows the review of wrong answers (after
+    # reading the module: its quiz opens then).
     quiz = Quiz.objects.filter(module__slug="ischemia").first()
     learner = User.objects.get(email="learner@example.com")
-    enroll(learner, quiz.module.get_parent().specific)
+    enrollment, _ = enroll(learner, quiz.module.get_parent().specific)
+    mark_read(enrollment, quiz.module)
     attempt = start_attempt(learner, quiz)
     submit(attempt, {})
     assert Attempt.objects.get(pk=attempt.pk).passed is False
