@@ -5,6 +5,7 @@ Outside CI the tests skip, with the reason, when /usr/bin/chromium is missing; i
 """
 
 import os
+import re
 from pathlib import Path
 
 from django.core.management import call_command
@@ -126,3 +127,24 @@ def assert_accessible(page):
     )
     violations = axe_violations(page)
     assert not violations, f"{page.url}: " + "; ".join(violations)
+
+
+EVALUATION_STATEMENTS = (
+    "The learning objectives were met",
+    "The instructor was knowledgeable about the subject",
+    "The content is relevant to my practice",
+    "The CE hours awarded are fair for the work",
+)
+
+
+def answer_all(page, text, questions=2):
+    """Choose the choice labelled `text` in each of the first `questions` questions."""
+    for n in range(1, questions + 1):
+        page.get_by_role("group", name=re.compile(f"^Question {n}")).get_by_label(text).check()
+
+
+def submit_evaluation(page):
+    """Fill the open course evaluation with "Agree" everywhere and submit it."""
+    for statement in EVALUATION_STATEMENTS:
+        page.get_by_role("group", name=statement).get_by_label("Agree", exact=True).check()
+    page.get_by_role("button", name="Submit evaluation").click()

@@ -1,12 +1,10 @@
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from courses.models import ModulePage
 from quizzes.models import Choice, Question, Quiz
 from tests.conftest import build_course
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import answer_all, assert_accessible, submit_evaluation
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -35,11 +33,6 @@ def small_course(catalog):
         Choice.objects.create(question=question, sort_order=0, text="Right", is_correct=True)
         Choice.objects.create(question=question, sort_order=1, text="Wrong", is_correct=False)
     return course, module
-
-
-def answer_all(page, text):
-    for n in (1, 2):
-        page.get_by_role("group", name=re.compile(f"^Question {n}")).get_by_label(text).check()
 
 
 def test_learner_fails_retries_passes_evaluates_and_completes(page, live_server, catalog):
@@ -80,14 +73,7 @@ def test_learner_fails_retries_passes_evaluates_and_completes(page, live_server,
     page.get_by_role("link", name="Back to the course").click()
     page.get_by_role("link", name="evaluate the course").click()
     assert_accessible(page)
-    for question in (
-        "The learning objectives were met",
-        "The instructor was knowledgeable about the subject",
-        "The content is relevant to my practice",
-        "The CE hours awarded are fair for the work",
-    ):
-        page.get_by_role("group", name=question).get_by_label("Agree", exact=True).check()
-    page.get_by_role("button", name="Submit evaluation").click()
+    submit_evaluation(page)
     expect(page.get_by_text("Course complete")).to_be_visible()
 
     page.get_by_role("link", name="Dashboard").click()

@@ -13,7 +13,7 @@ from certificates.models import Certificate
 from courses.models import CoursePage, ModulePage
 from quizzes.models import Accommodation, Attempt, Choice, Question, Quiz
 from tests.conftest import build_course
-from tests.e2e.conftest import assert_accessible, is_csp_violation
+from tests.e2e.conftest import answer_all, assert_accessible, is_csp_violation, submit_evaluation
 from tests.e2e.test_browse_and_edit import admin_login
 from tests.factories import UserFactory
 
@@ -79,11 +79,6 @@ def strict_course(catalog):
         OBJECTIVES,
     )
     return course, modules, exam
-
-
-def answer_all(page, text):
-    for n in (1, 2):
-        page.get_by_role("group", name=re.compile(f"^Question {n}")).get_by_label(text).check()
 
 
 def read(page, base, module):
@@ -221,14 +216,7 @@ def test_strict_path_from_enrollment_to_certificate(page, browser, live_server, 
     page.get_by_role("link", name="Back to the course").click()
     page.get_by_role("link", name="evaluate the course").click()
     assert_accessible(page)
-    for question in (
-        "The learning objectives were met",
-        "The instructor was knowledgeable about the subject",
-        "The content is relevant to my practice",
-        "The CE hours awarded are fair for the work",
-    ):
-        page.get_by_role("group", name=question).get_by_label("Agree", exact=True).check()
-    page.get_by_role("button", name="Submit evaluation").click()
+    submit_evaluation(page)
     expect(page.get_by_text("Course complete")).to_be_visible()
     assert_accessible(page)
 
