@@ -110,7 +110,6 @@ class AccommodationViewSet(ModelViewSet):
         "granted_by",
         "granted_at",
     ]
-    form_fields = ["quiz", "extra_attempts", "time_multiplier", "retry_from", "reason"]
     edit_handler = ObjectList(
         [
             FieldPanel("learner_email"),

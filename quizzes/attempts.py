@@ -8,7 +8,6 @@ and every caller gets the first result).
 """
 
 import random
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -74,14 +73,9 @@ def draw_questions(quiz, questions, rng):
 
 
 def questions_served(quiz):
-    """How many questions each attempt serves (one query)."""
-    sections = list(quiz.questions.values_list("section", flat=True))
-    if quiz.draw_per_section:
-        counts = Counter(sections)
-        return sum(min(quiz.draw_per_section, n) for n in counts.values())
-    if quiz.draw_count:
-        return min(quiz.draw_count, len(sections))
-    return len(sections)
+    """How many questions each attempt serves (one query), counted by the draw itself."""
+    pool = list(quiz.questions.all())
+    return len(draw_questions(quiz, pool, random.SystemRandom()))
 
 
 def build_snapshot(quiz, rng=None):

@@ -43,10 +43,14 @@ class CourseStatus:
         return sum(1 for m in self.modules if m.complete)
 
     @property
+    def every_module_complete(self):
+        return all(m.complete for m in self.modules)
+
+    @property
     def complete(self):
         return (
             bool(self.modules)
-            and all(m.complete for m in self.modules)
+            and self.every_module_complete
             and (self.final_exam is None or self.final_exam_passed)
             and (self.evaluation_submitted or not self.evaluation_required)
         )

@@ -16,6 +16,8 @@ opening it never starts a clock or uses an attempt (the views ask before they st
 
 from dataclasses import dataclass
 
+from django.urls import reverse
+
 from courses.models import CoursePage, ModuleProgress
 
 from .completion import course_status
@@ -36,8 +38,6 @@ OPEN = Gate(True)
 
 def _first_unfinished_step(status):
     """(title, url) of the first step in course order that is not done yet."""
-    from django.urls import reverse
-
     for module_status in status.modules:
         if not module_status.read:
             return module_status.module.title, module_status.module.url
@@ -66,7 +66,7 @@ def module_quiz_gate(course, module, progress):
 
 def final_exam_gate(course, status):
     """The gate of the final exam, given the learner's course status."""
-    if course.gating == CoursePage.OPEN or all(m.complete for m in status.modules):
+    if course.gating == CoursePage.OPEN or status.every_module_complete:
         return OPEN
     title, url = _first_unfinished_step(status)
     return Gate(
@@ -86,7 +86,7 @@ def evaluation_gate(course, status):
             return OPEN
         reason = "The course evaluation opens after you pass the final exam."
     else:
-        if all(m.complete for m in status.modules):
+        if status.every_module_complete:
             return OPEN
         reason = "The course evaluation opens when every module is complete."
     title, url = _first_unfinished_step(status)
