@@ -285,10 +285,11 @@ class CoursePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
             ModulePage.objects.child_of(self).only("id", "body", "summary", "path", "depth")
         )
 
-    def bibliography(self):
-        """The works cited in the live modules, each once, for the course page."""
-        modules = ModulePage.objects.child_of(self).live().public().only("id", "body")
-        return bibliography(module.body for module in modules)
+    @staticmethod
+    def bibliography(modules):
+        """The works `modules` (pages without their body loaded) cite, each once."""
+        bodies = ModulePage.objects.filter(pk__in=[m.pk for m in modules]).only("id", "body")
+        return bibliography(module.body for module in bodies)
 
     def get_context(self, request, *args, **kwargs):
         from .dashboard import module_progress_map
@@ -300,6 +301,7 @@ class CoursePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
         progress = module_progress_map(enrollment)
         done = {m.id for m in modules if m.id in progress and progress[m.id].completed_at}
         context["modules"] = modules
+        context["bibliography"] = self.bibliography(modules) if modules else []
         context["enrollment"] = enrollment
         context["module_rows"] = [(m, progress.get(m.id)) for m in modules]
         context["modules_done"] = len(done)
