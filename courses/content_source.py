@@ -49,6 +49,46 @@ MAX_ALT_LENGTH = 255  # Wagtail's image description field, which carries the def
 MAX_CAPTION_LENGTH = 300  # FigureBlock's caption
 MAX_SVG_BYTES = 100_000
 
+# References (content/README.md "References"): listed in a module's front matter, cited in its
+# body as [@id] or [@id; @other].
+REFERENCE_TYPES = ("journal", "book", "guideline", "web")
+SCHOLARLY_REFERENCE_TYPES = ("journal", "book")  # peer-reviewed, or a standard text
+MIN_REFERENCES = 3
+_REFERENCE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_CITATION = re.compile(r"\[@([a-z0-9-]+(?:\s*;\s*@[a-z0-9-]+)*)\]")
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_HTTP_URL = re.compile(r"^https?://\S+$")
+
+# Objectives a home-study test can measure (content/README.md "Objectives").
+MEASURABLE_VERBS = (
+    "identify",
+    "distinguish",
+    "select",
+    "describe",
+    "explain",
+    "recognise",
+    "recognize",
+    "list",
+    "name",
+    "define",
+    "compare",
+    "classify",
+    "outline",
+    "state",
+    "interpret",
+    "summarise",
+    "summarize",
+    "differentiate",
+    "contrast",
+)
+
+# Question-writing rules (content/README.md "Question writing rules").
+_SELF_REFERENCE = re.compile(
+    r"\b(?:modules?|lessons?|this course|the course text|the text|the reading)\b", re.I
+)
+_ABSOLUTE_WORDS = re.compile(r"\b(?:always|never|all|none|every|only)\b", re.I)
+MAX_LONGEST_KEY_SHARE = 0.25
+
 
 class ContentSourceError(ValueError):
     """A content source file is missing, malformed or inconsistent."""
@@ -103,6 +143,23 @@ class QuestionSource:
     section: str = ""
 
 
+@dataclass(frozen=True)
+class ReferenceSource:
+    id: str
+    type: str
+    authors: str
+    year: int
+    title: str
+    source: str
+    doi: str = ""
+    url: str = ""
+
+    @property
+    def key(self):
+        """What makes two listings the same work: its DOI, else its URL, else title and year."""
+        return self.doi.lower() or self.url or f"{prompt_key(self.title)}|{self.year}"
+
+
 @dataclass
 class ModuleSource:
     path: Path
@@ -116,7 +173,22 @@ class ModuleSource:
     related: list[str]
     segments: list
     raw: bytes
+    references: list[ReferenceSource] = field(default_factory=list)
     questions: list[QuestionSource] = field(default_factory=list)
+
+    @property
+    def citation_numbers(self):
+        """Reference id -> its number on the page (the order the front matter lists them)."""
+        return {reference.id: n for n, reference in enumerate(self.references, start=1)}
+
+    @property
+    def cited_ids(self):
+        """Every reference id the body cites, in order of citation, repeats included."""
+        ids = []
+        for segment in self.segments:
+            if not isinstance(segment, FigureSegment):
+                ids.extend(citation_ids(segment.markdown))
+        return ids
 
     @property
     def linked_slugs(self):
@@ -385,6 +457,106 @@ def split_body(path, body, diagrams=None):
     return segments
 
 
+def citation_ids(markdown):
+    """The reference ids cited in Markdown text, in order: [@a] and [@a; @b]."""
+    return [
+        part.strip().lstrip("@")
+        for group in _CITATION.findall(markdown)
+        for part in group.split(";")
+    ]
+
+
+def cite(markdown, numbers):
+    """Markdown with each citation [@a; @b] written as numbered links to the reference list."""
+
+    def numbered(match):
+        ids = [part.strip().lstrip("@") for part in match.group(1).split(";")]
+        links = ", ".join(f"[{numbers[i]}](#ref-{numbers[i]})" for i in ids)
+        return f"\\[{links}\\]"
+
+    return _CITATION.sub(numbered, markdown)
+
+
+def _reference(path, number, data):
+    where = f"reference {number}"
+    if not isinstance(data, dict):
+        _fail(path, f"{where} must be a mapping (id, type, authors, year, title, source)")
+    stray = sorted(
+        str(key)
+        for key in set(data) - {"id", "type", "authors", "year", "title", "source", "doi", "url"}
+    )
+    if stray:
+        _fail(path, f"{where}: unexpected key(s) {', '.join(stray)}")
+    values = {}
+    for key in ("id", "type", "authors", "title", "source"):
+        value = data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            _fail(path, f"{where} needs a non-empty '{key}'")
+        values[key] = " ".join(value.split())
+    if not _REFERENCE_ID.match(values["id"]):
+        _fail(path, f"{where}: id '{values['id']}' must be lowercase letters, digits, hyphens")
+    if values["type"] not in REFERENCE_TYPES:
+        _fail(path, f"{where}: 'type' must be one of {', '.join(REFERENCE_TYPES)}")
+    year = data.get("year")
+    if not isinstance(year, int) or isinstance(year, bool) or not 1800 <= year <= 2100:
+        _fail(path, f"{where}: 'year' must be a four-digit year")
+    for key, pattern, example in (
+        ("doi", _DOI, "10.1093/rheumatology/keu471"),
+        ("url", _HTTP_URL, "https://..."),
+    ):
+        value = data.get(key, "")
+        if not isinstance(value, str) or (value and not pattern.match(value.strip())):
+            _fail(path, f"{where}: '{key}' must look like {example}")
+        values[key] = value.strip()
+    return ReferenceSource(year=year, **values)
+
+
+def _references(path, meta):
+    raw = meta.get("references")
+    if not isinstance(raw, list):
+        _fail(path, "needs a 'references' list (content/README.md, References)")
+    references = [_reference(path, n, item) for n, item in enumerate(raw, start=1)]
+    if len(references) < MIN_REFERENCES:
+        _fail(path, f"needs at least {MIN_REFERENCES} references (has {len(references)})")
+    if not any(r.type in SCHOLARLY_REFERENCE_TYPES for r in references):
+        _fail(path, "needs at least one reference of type journal (peer-reviewed) or book")
+    ids = [r.id for r in references]
+    if len(set(ids)) != len(ids):
+        _fail(path, "two references share an id")
+    return references
+
+
+def _check_citations(module):
+    cited = module.cited_ids
+    unknown = sorted(set(cited) - set(module.citation_numbers))
+    if unknown:
+        _fail(module.path, f"cites unknown reference(s): {', '.join(unknown)}")
+    uncited = [r.id for r in module.references if r.id not in cited]
+    if uncited:
+        _fail(module.path, f"lists reference(s) the body never cites: {', '.join(uncited)}")
+
+
+def objective_problem(objective):
+    """Why an objective cannot be measured in a home-study test, or None."""
+    verb = objective.split(maxsplit=1)[0].strip(",.:;").casefold() if objective else ""
+    if verb not in MEASURABLE_VERBS:
+        return (
+            f"objective '{objective[:50]}' starts with '{verb}'; start with a verb a "
+            "home-study test can measure (content/README.md, Objectives), such as identify, "
+            "distinguish, select, describe or explain"
+        )
+    return None
+
+
+def _objectives(path, meta):
+    objectives = _str_list(path, meta, "objectives")
+    for objective in objectives:
+        problem = objective_problem(objective)
+        if problem:
+            _fail(path, problem)
+    return objectives
+
+
 def parse_module(path):
     """Read one module Markdown file with its YAML front matter."""
     raw = path.read_bytes()
@@ -412,7 +584,7 @@ def parse_module(path):
     segments = split_body(path, match.group(2))
     if not segments:
         _fail(path, "has no body text")
-    return ModuleSource(
+    module = ModuleSource(
         path=path,
         order=int(name.group(1)),
         title=_required_str(path, meta, "title"),
@@ -420,11 +592,14 @@ def parse_module(path):
         principles=principles,
         estimated_minutes=minutes,
         summary=_required_str(path, meta, "summary"),
-        objectives=_str_list(path, meta, "objectives"),
+        objectives=_objectives(path, meta),
         related=_str_list(path, meta, "related", required=False),
         segments=segments,
         raw=raw,
+        references=_references(path, meta),
     )
+    _check_citations(module)
+    return module
 
 
 def _parse_question(path, number, data):
@@ -516,10 +691,6 @@ def parse_final_exam(path, by_slug):
         module = by_slug.get(question.section)
         if module is None:
             _fail(path, f"question {number}: 'section' must be the slug of a module")
-        if question.objective not in [" ".join(o.split()) for o in module.objectives]:
-            _fail(
-                path, f"question {number}: 'objective' must be one of {module.slug}'s objectives"
-            )
         if not question.reference:
             _fail(path, f"question {number} needs a 'reference'")
     for slug in by_slug:
@@ -527,6 +698,79 @@ def parse_final_exam(path, by_slug):
         if count <= draw:
             _fail(path, f"needs more than {draw} items for module '{slug}' (has {count})")
     return questions, draw
+
+
+def _key_is_unique_longest(question):
+    lengths = sorted((len(c.text), c.correct) for c in question.choices)
+    return lengths[-1][1] and (len(lengths) == 1 or lengths[-2][0] < lengths[-1][0])
+
+
+def question_rule_problems(questions, objectives):
+    """Where a quiz's items break the question-writing rules (content/README.md).
+
+    `objectives` are the objectives the items may map to (a module's, or for the final exam
+    bank, a function of the item's section)."""
+    problems = []
+    for number, question in enumerate(questions, start=1):
+        where = f"question {number}"
+        texts = [
+            question.prompt,
+            *(c.text for c in question.choices if question.kind != "true_false"),
+        ]
+        for text in texts:
+            found = _SELF_REFERENCE.search(text)
+            if found:
+                problems.append(
+                    f"{where} says '{found.group(0)}'; an item must stand on its own "
+                    f"(it may be asked in the final exam): {text[:60]}"
+                )
+                break
+        if question.kind == "true_false":
+            found = _ABSOLUTE_WORDS.search(question.prompt)
+            if found:
+                problems.append(
+                    f"{where}: a true/false prompt must not say '{found.group(0)}' "
+                    "(absolute words give the answer away)"
+                )
+        allowed = objectives(question) if callable(objectives) else objectives
+        if not question.objective:
+            problems.append(f"{where} needs an 'objective' (one of its module's, word for word)")
+        elif question.objective not in [" ".join(o.split()) for o in allowed]:
+            problems.append(f"{where}: 'objective' is not one of its module's objectives")
+    single = [q for q in questions if q.kind == "single"]
+    cued = [
+        n
+        for n, q in enumerate(questions, start=1)
+        if q.kind == "single" and _key_is_unique_longest(q)
+    ]
+    if single and len(cued) > MAX_LONGEST_KEY_SHARE * len(single):
+        problems.append(
+            f"the key is the unique longest option in {len(cued)} of {len(single)} "
+            f"single-answer items (questions {', '.join(map(str, cued))}); at most a quarter "
+            "may be: make a distractor at least as long"
+        )
+    return problems
+
+
+def objective_coverage_problems(module):
+    """A module's objectives that none of its quiz items tests."""
+    tested = {q.objective for q in module.questions}
+    return [
+        f"objective '{objective[:60]}' is tested by none of the quiz items"
+        for objective in module.objectives
+        if " ".join(objective.split()) not in tested
+    ]
+
+
+def repeated_prompt_problems(questions):
+    """Prompts asked twice among `questions`."""
+    seen, problems = set(), []
+    for question in questions:
+        key = prompt_key(question.prompt)
+        if key in seen:
+            problems.append(f"the prompt is asked twice: {question.prompt[:60]}")
+        seen.add(key)
+    return problems
 
 
 def exposure_problems(modules, final_exam):
@@ -547,6 +791,30 @@ def _parse_ce_hours(path, value):
     if hours <= 0:
         _fail(path, "'ce_hours' must be greater than 0")
     return hours
+
+
+def _check_questions(folder, modules, final_exam, by_slug):
+    """Every question-writing rule on every quiz of a course, reported together."""
+    quizzes = folder / "quizzes"
+    problems = []
+    for module in modules:
+        name = quizzes / f"{module.path.stem}.yaml"
+        problems += [
+            f"{name}: {p}" for p in question_rule_problems(module.questions, module.objectives)
+        ]
+        problems += [f"{name}: {p}" for p in objective_coverage_problems(module)]
+    if final_exam:
+        name = quizzes / FINAL_EXAM_FILE
+        problems += [
+            f"{name}: {p}"
+            for p in question_rule_problems(final_exam, lambda q: by_slug[q.section].objectives)
+        ]
+        problems += [f"{name}: {p}" for p in exposure_problems(modules, final_exam)]
+    module_items = [q for m in modules for q in m.questions]
+    problems += [f"{quizzes}: {p}" for p in repeated_prompt_problems(module_items)]
+    problems += [f"{quizzes / FINAL_EXAM_FILE}: {p}" for p in repeated_prompt_problems(final_exam)]
+    if problems:
+        raise ContentSourceError("\n".join(problems))
 
 
 def load_course(folder):
@@ -578,10 +846,15 @@ def load_course(folder):
         )
         for item in data.get("instructors") or []
     ]
-    modules = sorted(
-        (parse_module(path) for path in (folder / "modules").glob("*.md")),
-        key=lambda module: module.order,
-    )
+    modules, problems = [], []
+    for path in sorted((folder / "modules").glob("*.md")):
+        try:
+            modules.append(parse_module(path))
+        except ContentSourceError as exc:
+            problems.append(str(exc))
+    if problems:  # every module's first problem at once, not one per run
+        raise ContentSourceError("\n".join(problems))
+    modules.sort(key=lambda module: module.order)
     if not modules:
         _fail(folder, "has no modules in modules/")
     slugs = [module.slug for module in modules]
@@ -606,8 +879,7 @@ def load_course(folder):
         if slug not in by_slug:
             _fail(quiz_path, f"is for unknown module '{slug}'")
         by_slug[slug].questions.extend(questions)
-    for problem in exposure_problems(modules, final_exam):
-        _fail(folder / "quizzes" / FINAL_EXAM_FILE, problem)
+    _check_questions(folder, modules, final_exam, by_slug)
     slug = _required_str(course_file, data, "slug")
     if not _SLUG.match(slug):
         _fail(course_file, f"slug '{slug}' must be lowercase letters, digits and hyphens")
@@ -622,7 +894,7 @@ def load_course(folder):
         course_type=course_type,
         ce_hours=_parse_ce_hours(course_file, data.get("ce_hours")),
         evaluation_required=bool(data.get("evaluation_required", True)),
-        objectives=_str_list(course_file, data, "objectives"),
+        objectives=_objectives(course_file, data),
         prerequisites=str(data.get("prerequisites", "")).strip(),
         approvals=approvals,
         instructors=instructors,
