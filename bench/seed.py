@@ -351,6 +351,7 @@ def _create_completions(plans, rng):
                 instructor_knowledge=rng.choice([4, 5]),
                 relevance=rng.choice([3, 4, 5]),
                 hours_fair=rng.choice([3, 4, 5]),
+                minutes_taken=rng.randint(55, 95),
                 submitted_at=p["completed_at"] - timedelta(minutes=5),
             )
             for p in done

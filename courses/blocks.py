@@ -1,4 +1,8 @@
-"""StreamField blocks for module bodies: text, figures, video and clinical callouts."""
+"""StreamField blocks for module bodies: text, figures, video, clinical callouts, references."""
+
+import re
+
+from django.core.validators import RegexValidator
 
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
@@ -52,6 +56,80 @@ class CalloutBlock(blocks.StructBlock):
         }
 
 
+class ReferenceBlock(blocks.StructBlock):
+    """One cited work, written as in Vancouver style."""
+
+    TYPES = [
+        ("journal", "Journal article (peer-reviewed)"),
+        ("book", "Book (a standard text)"),
+        ("guideline", "Guideline or statement"),
+        ("web", "Web page"),
+    ]
+    type = blocks.ChoiceBlock(choices=TYPES, default="journal")
+    authors = blocks.CharBlock(
+        max_length=300, help_text="Surname AB, Surname CD (et al. after six)."
+    )
+    year = blocks.IntegerBlock(min_value=1800, max_value=2100)
+    title = blocks.CharBlock(max_length=400)
+    source = blocks.CharBlock(
+        max_length=300,
+        help_text="Journal volume(issue):pages, or publisher and edition, or organisation.",
+    )
+    doi = blocks.CharBlock(
+        required=False,
+        max_length=200,
+        label="DOI",
+        help_text="e.g. 10.1093/rheumatology/keu471, without https://doi.org/.",
+        validators=[RegexValidator(r"^10\.\d{4,9}/\S+$", "Enter a DOI such as 10.1000/xyz123.")],
+    )
+    url = blocks.URLBlock(required=False, label="URL", help_text="Only if there is no DOI.")
+
+    class Meta:
+        icon = "doc-full"
+
+
+class ReferenceListBlock(blocks.ListBlock):
+    """A module's numbered reference list; the text cites item N with a link to #ref-N."""
+
+    def __init__(self, **kwargs):
+        super().__init__(ReferenceBlock(), **kwargs)
+
+    class Meta:
+        icon = "list-ol"
+        template = "courses/blocks/references_block.html"
+        label = "References"
+
+
+_CITED = re.compile(r'href="#ref-(\d+)"')
+
+
+def cited_numbers(stream_value):
+    """The reference numbers a module body's text and callouts link to."""
+    numbers = set()
+    for block in stream_value:
+        if block.block_type == "text":
+            numbers.update(int(n) for n in _CITED.findall(block.value.source))
+        elif block.block_type == "callout":
+            numbers.update(int(n) for n in _CITED.findall(block.value["body"].source))
+    return numbers
+
+
+def _work_key(ref):
+    """What makes two listings the same work: DOI, else URL, else title and year."""
+    return (ref["doi"] or "").lower() or ref["url"] or f"{ref['title'].casefold()}|{ref['year']}"
+
+
+def bibliography(bodies):
+    """Every work the module bodies list, each once, by first author then year."""
+    works = {}
+    for body in bodies:
+        for block in body:
+            if block.block_type == "references":
+                for ref in block.value:
+                    works.setdefault(_work_key(ref), ref)
+    return sorted(works.values(), key=lambda ref: (ref["authors"].casefold(), ref["year"]))
+
+
 class ModuleBodyBlock(blocks.StreamBlock):
     text = blocks.RichTextBlock(
         features=RICH_TEXT_FEATURES,
@@ -61,6 +139,24 @@ class ModuleBodyBlock(blocks.StreamBlock):
     figure = FigureBlock()
     video = VideoBlock()
     callout = CalloutBlock()
+    references = ReferenceListBlock()
+
+    class Meta:
+        block_counts = {"references": {"max_num": 1}}
+
+    def clean(self, value):
+        """Every citation ("[n]" linked to #ref-n) points at an item of the reference list."""
+        value = super().clean(value)
+        listed = sum(len(block.value) for block in value if block.block_type == "references")
+        missing = sorted(n for n in cited_numbers(value) if not 1 <= n <= listed)
+        if missing:
+            raise blocks.StreamBlockValidationError(
+                non_block_errors=[
+                    f"The text cites reference {', '.join(map(str, missing))}, but the "
+                    f"References block lists {listed}. Add the reference or remove the link."
+                ]
+            )
+        return value
 
 
 class ObjectivesBlock(blocks.StreamBlock):

@@ -16,7 +16,13 @@ from django.db import transaction
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Site
 
-from .content_source import DIAGRAMS_FOLDER, CalloutSegment, CourseSource, FigureSegment
+from .content_source import (
+    DIAGRAMS_FOLDER,
+    CalloutSegment,
+    CourseSource,
+    FigureSegment,
+    cite,
+)
 from .markdown import markdown_to_rich_text
 from .models import (
     CourseApproval,
@@ -70,13 +76,33 @@ def module_body(module, resolve, images=None):
             value = {"image": image, "caption": segment.caption}
             blocks.append({"type": "figure", "value": value, "id": _block_id(module.slug, n)})
             continue
-        html = markdown_to_rich_text(segment.markdown, resolve)
+        html = markdown_to_rich_text(cite(segment.markdown, module.citation_numbers), resolve)
         if isinstance(segment, CalloutSegment):
             value = {"kind": segment.kind, "title": segment.title, "body": html}
             blocks.append({"type": "callout", "value": value, "id": _block_id(module.slug, n)})
         else:
             blocks.append({"type": "text", "value": html, "id": _block_id(module.slug, n)})
+    if module.references:
+        blocks.append(
+            {
+                "type": "references",
+                "value": [
+                    {
+                        "type": "item",
+                        "value": _reference_value(reference),
+                        "id": _block_id(module.slug, "reference", reference.id),
+                    }
+                    for reference in module.references
+                ],
+                "id": _block_id(module.slug, "references"),
+            }
+        )
     return blocks
+
+
+def _reference_value(reference):
+    fields = ("type", "authors", "year", "title", "source", "doi", "url")
+    return {name: getattr(reference, name) for name in fields}
 
 
 def get_or_create_catalog(home):
@@ -182,6 +208,8 @@ def _import_course_page(source, catalog, user, report):
         "course_code": source.course_code,
         "learning_objectives": _objectives(source.objectives, source.slug),
         "prerequisites": markdown_to_rich_text(source.prerequisites),
+        "scope": markdown_to_rich_text(source.scope),
+        "content_reviewed_on": source.last_reviewed,
         "evaluation_required": source.evaluation_required,
         "source_digest": digest,
     }

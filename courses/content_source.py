@@ -7,6 +7,7 @@ problem is reported as a `ContentSourceError` naming the file and what is wrong 
 import hashlib
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -234,6 +235,8 @@ class CourseSource:
     raw: bytes
     final_exam: list[QuestionSource] = field(default_factory=list)
     final_exam_draw_per_section: int = 0
+    scope: str = ""
+    last_reviewed: date | None = None
 
     @property
     def digest(self):
@@ -793,6 +796,14 @@ def _parse_ce_hours(path, value):
     return hours
 
 
+def _last_reviewed(path, value):
+    if value is None:
+        return None
+    if not isinstance(value, date):
+        _fail(path, "'last_reviewed' must be a date, e.g. 2026-12-03")
+    return value
+
+
 def _check_questions(folder, modules, final_exam, by_slug):
     """Every question-writing rule on every quiz of a course, reported together."""
     quizzes = folder / "quizzes"
@@ -896,6 +907,8 @@ def load_course(folder):
         evaluation_required=bool(data.get("evaluation_required", True)),
         objectives=_objectives(course_file, data),
         prerequisites=str(data.get("prerequisites", "")).strip(),
+        scope=str(data.get("scope", "")).strip(),
+        last_reviewed=_last_reviewed(course_file, data.get("last_reviewed")),
         approvals=approvals,
         instructors=instructors,
         modules=modules,

@@ -24,7 +24,7 @@ from cms.kept import kept
 from cms.page_cache import fragment_version
 from cms.routing import KeptViewRestrictionsMixin
 
-from .blocks import ModuleBodyBlock, ObjectivesBlock
+from .blocks import ModuleBodyBlock, ObjectivesBlock, bibliography
 from .ce_hours import estimate_for_modules
 from .panels import CEHourEstimatePanel
 
@@ -173,6 +173,19 @@ class CoursePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
         max_length=50, help_text="The provider's own code, e.g. NMT-101."
     )
     learning_objectives = StreamField(ObjectivesBlock(), blank=True)
+    scope = RichTextField(
+        "scope of this course",
+        blank=True,
+        features=["bold", "italic", "ul", "link"],
+        help_text="What the course does and does not confer, e.g. theory only, no certification "
+        "in the technique, practise within your licence. Shown on the course page.",
+    )
+    content_reviewed_on = models.DateField(
+        "content last reviewed",
+        null=True,
+        blank=True,
+        help_text="When a qualified reviewer last checked the course content.",
+    )
     prerequisites = RichTextField(
         blank=True,
         features=["bold", "italic", "ul", "link"],
@@ -232,6 +245,8 @@ class CoursePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
             heading="CE facts",
         ),
         FieldPanel("learning_objectives"),
+        FieldPanel("scope"),
+        FieldPanel("content_reviewed_on"),
         FieldPanel("prerequisites"),
         FieldPanel("prerequisite_courses", widget=forms.CheckboxSelectMultiple),
         InlinePanel("course_instructors", label="Instructor", heading="Instructors"),
@@ -269,6 +284,11 @@ class CoursePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
         return estimate_for_modules(
             ModulePage.objects.child_of(self).only("id", "body", "summary", "path", "depth")
         )
+
+    def bibliography(self):
+        """The works cited in the live modules, each once, for the course page."""
+        modules = ModulePage.objects.child_of(self).live().public().only("id", "body")
+        return bibliography(module.body for module in modules)
 
     def get_context(self, request, *args, **kwargs):
         from .dashboard import module_progress_map

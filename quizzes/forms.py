@@ -9,8 +9,11 @@ RATING_FIELDS = ["objectives_met", "instructor_knowledge", "relevance", "hours_f
 class EvaluationForm(forms.ModelForm):
     class Meta:
         model = CourseEvaluation
-        fields = [*RATING_FIELDS, "comments"]
-        widgets = dict.fromkeys(RATING_FIELDS, forms.RadioSelect)
+        fields = [*RATING_FIELDS, "minutes_taken", "comments"]
+        widgets = {
+            **dict.fromkeys(RATING_FIELDS, forms.RadioSelect),
+            "minutes_taken": forms.NumberInput(attrs={"inputmode": "numeric", "min": 5}),
+        }
         help_texts = {"comments": "What worked, what didn't, what you would add."}
 
     def save_for(self, enrollment):

@@ -305,6 +305,14 @@ class CourseEvaluation(models.Model):
     hours_fair = models.PositiveSmallIntegerField(
         "The CE hours awarded are fair for the work", choices=RATINGS
     )
+    # Null for evaluations submitted before the question was asked.
+    minutes_taken = models.PositiveIntegerField(
+        "About how many minutes did the whole course take you?",
+        null=True,
+        validators=[MinValueValidator(5), MaxValueValidator(6000)],
+        help_text="Reading, quizzes and the final exam together, in minutes (e.g. 75). "
+        "Your answer checks that the CE hours match the time the course takes.",
+    )
     comments = models.TextField(blank=True, max_length=4000)
     submitted_at = models.DateTimeField(default=timezone.now)
 

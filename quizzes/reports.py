@@ -2,6 +2,7 @@
 evaluations, and the charts of the quiz and course reports."""
 
 from dataclasses import dataclass
+from statistics import median
 
 from django.db.models import Avg, Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -109,12 +110,19 @@ def course_roster(course, parts=None):
 
 
 def evaluation_summary(course):
-    """How many evaluated the course, the mean of each rating, and the comments."""
+    """How many evaluated the course, the mean of each rating, the median time learners say
+    the course took (against the minutes its CE hours stand for), and the comments."""
     evaluations = CourseEvaluation.objects.filter(enrollment__course=course)
     means = evaluations.aggregate(**{name: Avg(name) for name in RATING_FIELDS})
     labels = {name: CourseEvaluation._meta.get_field(name).verbose_name for name in RATING_FIELDS}
+    minutes = sorted(
+        evaluations.exclude(minutes_taken=None).values_list("minutes_taken", flat=True)
+    )
     return {
         "count": evaluations.count(),
+        "minutes_taken": median(minutes) if minutes else None,
+        "minutes_answers": len(minutes),
+        "minutes_awarded": round(course.ce_hours * 60),
         "ratings": [
             (labels[name], round(means[name], 2) if means[name] is not None else None)
             for name in RATING_FIELDS

@@ -34,6 +34,7 @@ from courses.content_source import (
     svg_problem,
 )
 from courses.models import CoursePage, ModulePage
+from tests.courses.sources import CITED, REFERENCES
 
 DEMO = Path(settings.CONTENT_SOURCE_DIR) / "nmt-foundations"
 DIAGRAMS = sorted((DEMO / "diagrams").glob("*.svg"))
@@ -233,7 +234,7 @@ def test_a_forbidden_addition_to_a_diagram_is_caught(mutation):
 
 # --- the figure format and its validation ---------------------------------------------------
 
-MODULE = """
+MODULE = f"""
 ---
 title: Ischemia
 slug: ischemia
@@ -242,8 +243,8 @@ estimated_minutes: 3
 summary: Blood flow.
 objectives: [Explain ischemia.]
 related: []
----
-Some **text**.
+{REFERENCES}---
+Some **text**. {CITED}
 
 ::: figure ischemia.svg
 alt: >-

@@ -112,6 +112,7 @@ def seed_demo_activity(seed=8):
                 instructor_knowledge=rng.choice([4, 5]),
                 relevance=rng.choice([3, 4, 5]),
                 hours_fair=rng.choice([3, 4, 5]),
+                minutes_taken=rng.randint(55, 95),
             )
         record_completion_if_complete(enrollment)
     return Attempt.objects.filter(quiz=final, status=Attempt.SUBMITTED).count()

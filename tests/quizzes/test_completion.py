@@ -15,6 +15,7 @@ EVALUATION = {
     "instructor_knowledge": 4,
     "relevance": 5,
     "hours_fair": 4,
+    "minutes_taken": 70,
     "comments": "Clear and practical.",
 }
 
@@ -104,6 +105,30 @@ def test_evaluation_once_and_validated(client, learner, enrollment, course):
     client.post(url, EVALUATION)
     client.post(url, {**EVALUATION, "comments": "Second thoughts"})
     assert CourseEvaluation.objects.get().comments == "Clear and practical."
+
+
+@pytest.mark.parametrize(
+    ("minutes", "message"),
+    [
+        ("", "This field is required."),
+        ("4", "greater than or equal to 5"),
+        ("6001", "less than or equal to 6000"),
+        ("about an hour", "Enter a whole number."),
+    ],
+)
+def test_evaluation_asks_how_long_the_course_took(
+    client, learner, enrollment, course, minutes, message
+):
+    read_all(enrollment)
+    client.force_login(learner)
+    url = reverse("quizzes:evaluation", args=[course.pk])
+    assert "About how many minutes did the whole course take you?" in client.get(url).text
+    response = client.post(url, {**EVALUATION, "minutes_taken": minutes})
+    assert response.status_code == 400
+    assert message in response.text
+    assert not CourseEvaluation.objects.exists()
+    client.post(url, EVALUATION)
+    assert CourseEvaluation.objects.get().minutes_taken == 70
 
 
 def test_evaluation_needs_an_enrollment(client, course):

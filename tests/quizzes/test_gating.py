@@ -16,6 +16,7 @@ EVALUATION = {
     "instructor_knowledge": 4,
     "relevance": 5,
     "hours_fair": 4,
+    "minutes_taken": 70,
     "comments": "",
 }
 

@@ -74,6 +74,7 @@ def activity(course, module, learner, enrollment):
         instructor_knowledge=4,
         relevance=5,
         hours_fair=3,
+        minutes_taken=90,
         comments="Useful.",
     )
     return quiz
@@ -96,6 +97,8 @@ def test_course_roster_evaluations_and_csv(client, admin_user, course, activity)
     url = reverse("course_report", args=[course.pk])
     text = client.get(url).text
     assert "Course evaluations (1)" in text and "Useful." in text
+    assert "median <strong>90 minutes</strong> (1 answer)" in text
+    assert f"which stands for {round(course.ce_hours * 60)} minutes" in text
     rows = list(csv.reader(io.StringIO(client.get(url, {"format": "csv"}).content.decode())))
     assert rows[0][0] == "legal name" and len(rows) == 3
     names = [row[0] for row in rows[1:]]
