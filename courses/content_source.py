@@ -804,10 +804,26 @@ def _last_reviewed(path, value):
     return value
 
 
+def reference_consistency_problems(modules):
+    """A reference id listed differently in two modules: one work has one listing, so the
+    course bibliography shows it once."""
+    first, problems = {}, []
+    for module in modules:
+        for reference in module.references:
+            seen = first.setdefault(reference.id, (module, reference))
+            if seen[1] != reference:
+                problems.append(
+                    f"{module.path}: reference '{reference.id}' differs from its listing in "
+                    f"{seen[0].path.name}; copy one listing to both"
+                )
+    return problems
+
+
 def _check_questions(folder, modules, final_exam, by_slug):
-    """Every question-writing rule on every quiz of a course, reported together."""
+    """Every course-wide rule (one listing per reference, the question-writing rules on every
+    quiz), all problems reported together."""
     quizzes = folder / "quizzes"
-    problems = []
+    problems = reference_consistency_problems(modules)
     for module in modules:
         name = quizzes / f"{module.path.stem}.yaml"
         problems += [

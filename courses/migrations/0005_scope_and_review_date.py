@@ -6,25 +6,103 @@ import wagtail.fields
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0004_assessment'),
+        ("courses", "0004_assessment"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='coursepage',
-            name='content_reviewed_on',
-            field=models.DateField(blank=True, help_text='When a qualified reviewer last checked the course content.', null=True, verbose_name='content last reviewed'),
+            model_name="coursepage",
+            name="content_reviewed_on",
+            field=models.DateField(
+                blank=True,
+                help_text="When a qualified reviewer last checked the course content.",
+                null=True,
+                verbose_name="content last reviewed",
+            ),
         ),
         migrations.AddField(
-            model_name='coursepage',
-            name='scope',
-            field=wagtail.fields.RichTextField(blank=True, help_text='What the course does and does not confer, e.g. theory only, no certification in the technique, practise within your licence. Shown on the course page.', verbose_name='scope of this course'),
+            model_name="coursepage",
+            name="scope",
+            field=wagtail.fields.RichTextField(
+                blank=True,
+                help_text="What the course does and does not confer, e.g. theory only, no certification in the technique, practise within your licence. Shown on the course page.",
+                verbose_name="scope of this course",
+            ),
         ),
         migrations.AlterField(
-            model_name='modulepage',
-            name='body',
-            field=wagtail.fields.StreamField([('text', 0), ('figure', 3), ('video', 8), ('callout', 12), ('references', 13)], block_lookup={0: ('wagtail.blocks.RichTextBlock', (), {'features': ['h2', 'h3', 'bold', 'italic', 'ol', 'ul', 'link', 'hr'], 'icon': 'pilcrow', 'template': 'courses/blocks/text_block.html'}), 1: ('wagtail.images.blocks.ImageBlock', [], {'help_text': 'Describe the picture in the alt text for screen readers.'}), 2: ('wagtail.blocks.CharBlock', (), {'max_length': 300, 'required': False}), 3: ('wagtail.blocks.StructBlock', [[('image', 1), ('caption', 2)]], {}), 4: ('wagtail.embeds.blocks.EmbedBlock', (), {'help_text': 'Link to the video, e.g. on YouTube or Vimeo.'}), 5: ('wagtail.blocks.CharBlock', (), {'max_length': 200}), 6: ('wagtail.blocks.IntegerBlock', (), {'help_text': 'Running time; counts toward the CE-hour estimate.', 'min_value': 1}), 7: ('wagtail.blocks.RichTextBlock', (), {'features': ['h2', 'h3', 'bold', 'italic', 'ol', 'ul', 'link', 'hr'], 'required': False}), 8: ('wagtail.blocks.StructBlock', [[('video', 4), ('title', 5), ('duration_minutes', 6), ('transcript', 7)]], {}), 9: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('key-point', 'Key point'), ('clinical-note', 'Clinical note'), ('contraindication', 'Contraindication')]}), 10: ('wagtail.blocks.CharBlock', (), {'max_length': 120, 'required': False}), 11: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'ol', 'ul', 'link']}), 12: ('wagtail.blocks.StructBlock', [[('kind', 9), ('title', 10), ('body', 11)]], {}), 13: ('courses.blocks.ReferenceListBlock', (), {})}),
+            model_name="modulepage",
+            name="body",
+            field=wagtail.fields.StreamField(
+                [("text", 0), ("figure", 3), ("video", 8), ("callout", 12), ("references", 13)],
+                block_lookup={
+                    0: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {
+                            "features": ["h2", "h3", "bold", "italic", "ol", "ul", "link", "hr"],
+                            "icon": "pilcrow",
+                            "template": "courses/blocks/text_block.html",
+                        },
+                    ),
+                    1: (
+                        "wagtail.images.blocks.ImageBlock",
+                        [],
+                        {"help_text": "Describe the picture in the alt text for screen readers."},
+                    ),
+                    2: ("wagtail.blocks.CharBlock", (), {"max_length": 300, "required": False}),
+                    3: ("wagtail.blocks.StructBlock", [[("image", 1), ("caption", 2)]], {}),
+                    4: (
+                        "wagtail.embeds.blocks.EmbedBlock",
+                        (),
+                        {"help_text": "Link to the video, e.g. on YouTube or Vimeo."},
+                    ),
+                    5: ("wagtail.blocks.CharBlock", (), {"max_length": 200}),
+                    6: (
+                        "wagtail.blocks.IntegerBlock",
+                        (),
+                        {
+                            "help_text": "Running time; counts toward the CE-hour estimate.",
+                            "min_value": 1,
+                        },
+                    ),
+                    7: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {
+                            "features": ["h2", "h3", "bold", "italic", "ol", "ul", "link", "hr"],
+                            "required": False,
+                        },
+                    ),
+                    8: (
+                        "wagtail.blocks.StructBlock",
+                        [[("video", 4), ("title", 5), ("duration_minutes", 6), ("transcript", 7)]],
+                        {},
+                    ),
+                    9: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {
+                            "choices": [
+                                ("key-point", "Key point"),
+                                ("clinical-note", "Clinical note"),
+                                ("contraindication", "Contraindication"),
+                            ]
+                        },
+                    ),
+                    10: ("wagtail.blocks.CharBlock", (), {"max_length": 120, "required": False}),
+                    11: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {"features": ["bold", "italic", "ol", "ul", "link"]},
+                    ),
+                    12: (
+                        "wagtail.blocks.StructBlock",
+                        [[("kind", 9), ("title", 10), ("body", 11)]],
+                        {},
+                    ),
+                    13: ("courses.blocks.ReferenceListBlock", (), {}),
+                },
+            ),
         ),
     ]

@@ -11,7 +11,7 @@ import yaml
 
 from courses.blocks import ModuleBodyBlock
 from courses.content_import import import_all
-from courses.content_source import load_course
+from courses.content_source import ContentSourceError, load_course
 from courses.models import CoursePage, ModulePage
 from tests.courses.sources import COURSE, MODULE, QUIZ, write_course
 
@@ -138,6 +138,15 @@ def test_the_course_page_lists_each_work_once_with_scope_and_instructor(client, 
     assert "Teaches pressure and referral." in html
 
 
+def test_one_work_listed_two_ways_in_a_course_is_refused(catalog, tmp_path):
+    folder = write_course(tmp_path / "t")
+    second = SECOND.replace("title: One, source: J 1(1):1-2}", "title: One!, source: J 1(1):1-2}")
+    (folder / "modules/02-trigger-points.md").write_text(textwrap.dedent(second).lstrip())
+    (folder / "quizzes/02-trigger-points.yaml").write_text(yaml.safe_dump(SECOND_QUIZ))
+    with pytest.raises(ContentSourceError, match="reference 'able-2001' differs from its listing"):
+        load_course(folder)
+
+
 def test_an_edited_citation_past_the_reference_list_is_refused():
     block = ModuleBodyBlock()
     data = [
@@ -159,7 +168,9 @@ def test_an_edited_citation_past_the_reference_list_is_refused():
     ]
     with pytest.raises(ValidationError) as info:
         block.clean(block.to_python(data))
-    assert "cites reference 3, but the References block lists 1" in str(info.value.non_block_errors)
+    assert "cites reference 3, but the References block lists 1" in str(
+        info.value.non_block_errors
+    )
     data[0]["value"] = '<p>Cited <a href="#ref-1">1</a>.</p>'
     block.clean(block.to_python(data))
 
