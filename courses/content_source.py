@@ -425,6 +425,12 @@ def split_body(path, body, diagrams=None):
     text_lines = []
     callout = None
     for number, line in enumerate(body.splitlines(), start=1):
+        if line.lstrip().startswith("<"):
+            _fail(
+                path,
+                f"body line {number}: raw HTML (such as an <!-- comment -->) would show on the "
+                "page as text; write Markdown, or a ::: block",
+            )
         if callout is None:
             opened = _CALLOUT_OPEN.match(line)
             if opened:

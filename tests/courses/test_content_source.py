@@ -112,6 +112,7 @@ def test_module_segments_split_text_and_callouts(tmp_path):
         ("slug: ischemia", "slug: Ischemia Page", "lowercase"),
         ("---\ntitle", "title", "front matter"),
         ("summary: Blood flow.", "summary: [unclosed", "not valid YAML"),
+        ("Some **text**.", "<!-- FIGURE: here -->", "raw HTML"),
     ],
 )
 def test_bad_module_files_are_refused_with_the_reason(tmp_path, old, new, message):
