@@ -1,7 +1,8 @@
 """Course diagrams: the demo SVGs, the figure blocks that place them, their import and display.
 
-Each module of the demo course has its own hand-written SVG diagram (content/<course>/diagrams/), and module 11 and 08 place more (referral maps, the neck's endangerment sites),
-placed in its body by a `::: figure <file>.svg` block with alt text and a caption
+Each module of the demo course has its own hand-written SVG diagram (content/<course>/diagrams/),
+and modules 08 and 11 place more (the neck's endangerment sites, trigger point referral maps),
+each placed in a body by a `::: figure <file>.svg` block with alt text and a caption
 (content/README.md). The SVGs are checked here twice: by the importer's own `svg_problem`, and
 by an independent check in this file, so a slip in one does not let an unsafe file through.
 """
