@@ -5,15 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quizzes', '0003_question_order'),
+        ("quizzes", "0003_question_order"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='courseevaluation',
-            name='minutes_taken',
-            field=models.PositiveIntegerField(help_text='Reading, quizzes and the final exam together, in minutes (e.g. 75). Your answer checks that the CE hours match the time the course takes.', null=True, validators=[django.core.validators.MinValueValidator(5), django.core.validators.MaxValueValidator(6000)], verbose_name='About how many minutes did the whole course take you?'),
+            model_name="courseevaluation",
+            name="minutes_taken",
+            field=models.PositiveIntegerField(
+                help_text="Reading, quizzes and the final exam together, in minutes (e.g. 75). Your answer checks that the CE hours match the time the course takes.",
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(5),
+                    django.core.validators.MaxValueValidator(6000),
+                ],
+                verbose_name="About how many minutes did the whole course take you?",
+            ),
         ),
     ]

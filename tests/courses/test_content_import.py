@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
+from django.utils.html import escape
 
 from wagtail.models import PageLogEntry, Revision
 
@@ -117,3 +118,18 @@ def test_import_command_reports_a_bad_source(db, tmp_path):
     with pytest.raises(CommandError, match="not valid YAML"):
         call_command("import_content", source=str(tmp_path))
     assert not CoursePage.objects.exists()
+
+
+def test_references_render_on_every_demo_module_and_the_course_page(imported, client):
+    course = CoursePage.objects.get(slug="nmt-foundations")
+    cited = set()
+    for page in ModulePage.objects.child_of(course):
+        html = client.get(page.url).content.decode()
+        [block] = [b for b in page.body if b.block_type == "references"]
+        assert len(block.value) >= 3, page.slug
+        for n in range(1, len(block.value) + 1):
+            assert f'<li id="ref-{n}">' in html, (page.slug, n)
+            assert f'href="#ref-{n}"' in html, (page.slug, n)  # every reference is cited
+        cited |= {ref["title"] for ref in block.value}
+    bibliography = client.get(course.url).content.decode().split('id="bibliography"')[1]
+    assert all(escape(title) in bibliography for title in cited)

@@ -120,7 +120,7 @@ def test_demo_bank_loads_with_three_items_per_module(demo_copy):
     [
         ("copy a module quiz prompt", "repeats a module quiz question"),
         ("unknown section", "'section' must be the slug of a module"),
-        ("objective not in the module", "must be one of"),
+        ("objective not in the module", "not one of its module's objectives"),
         ("no reference", "needs a 'reference'"),
         ("too few in a section", "needs more than 2 items"),
     ],
