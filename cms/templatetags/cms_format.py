@@ -17,3 +17,10 @@ def ces(hours):
 def ces_unit(hours):
     """The unit alone, "CE" or "CEs", for layouts that print it apart from the number."""
     return ce_unit(hours)
+
+
+@register.filter
+def full_stop(text):
+    """The text ending in one full stop: 'Vogel S, et al.' stays, 'Lewit K' gets one."""
+    text = str(text).strip()
+    return text if text.endswith((".", "?", "!")) else f"{text}."

@@ -110,6 +110,14 @@ def test_the_importer_adds_a_numbered_reference_list_the_text_cites(course):
     assert "[@" not in text
 
 
+def test_a_reference_ends_each_part_with_one_full_stop():
+    from cms.templatetags.cms_format import full_stop
+
+    assert full_stop("Vogel S, et al.") == "Vogel S, et al."
+    assert full_stop("Lewit K ") == "Lewit K."
+    assert full_stop("Is massage useful?") == "Is massage useful?"
+
+
 def test_references_render_as_a_numbered_list_on_the_module_page(client, course):
     page = ModulePage.objects.get(slug="trigger-points")
     html = client.get(page.url).content.decode()
