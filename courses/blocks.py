@@ -69,7 +69,12 @@ class ReferenceBlock(blocks.StructBlock):
     authors = blocks.CharBlock(
         max_length=300, help_text="Surname AB, Surname CD (et al. after six)."
     )
-    year = blocks.IntegerBlock(min_value=1800, max_value=2100)
+    # Text, not IntegerBlock: the admin posts "1999" back, and an IntegerBlock in a StreamField
+    # compares "1999" with the stored 1999 as a change, so an unchanged page approved in a
+    # workflow would count as edited and restart its review.
+    year = blocks.CharBlock(
+        max_length=4, validators=[RegexValidator(r"^\d{4}$", "Enter a four-digit year.")]
+    )
     title = blocks.CharBlock(max_length=400)
     source = blocks.CharBlock(
         max_length=300,

@@ -101,8 +101,8 @@ def module_body(module, resolve, images=None):
 
 
 def _reference_value(reference):
-    fields = ("type", "authors", "year", "title", "source", "doi", "url")
-    return {name: getattr(reference, name) for name in fields}
+    fields = ("type", "authors", "title", "source", "doi", "url")
+    return {"year": str(reference.year), **{name: getattr(reference, name) for name in fields}}
 
 
 def get_or_create_catalog(home):

@@ -165,7 +165,7 @@ def test_an_edited_citation_past_the_reference_list_is_refused():
                 {
                     "type": "book",
                     "authors": "A",
-                    "year": 2000,
+                    "year": "2000",
                     "title": "T",
                     "source": "S",
                     "doi": "",
@@ -192,7 +192,7 @@ def test_a_doi_that_is_not_a_doi_is_refused_in_the_admin():
                 {
                     "type": "journal",
                     "authors": "A",
-                    "year": 2000,
+                    "year": "2000",
                     "title": "T",
                     "source": "S",
                     "doi": "https://doi.org/10.1/x",
