@@ -16,7 +16,7 @@ from courses.content_source import (
     parse_module,
     parse_quiz,
 )
-from tests.courses.sources import CITED, REFERENCES
+from tests.courses.sources import CITED, COURSE, REFERENCES
 
 DEMO = Path(settings.CONTENT_SOURCE_DIR) / "nmt-foundations"
 
@@ -173,19 +173,7 @@ def test_true_false_questions_get_two_choices(tmp_path):
 
 def test_links_to_unknown_modules_are_refused(tmp_path):
     course = tmp_path / "c"
-    write(
-        course,
-        "course.yaml",
-        """
-        title: T
-        slug: t
-        approved_title: T
-        summary: S
-        course_code: C-1
-        ce_hours: 1
-        objectives: [Describe the course.]
-        """,
-    )
+    write(course, "course.yaml", COURSE)
     write(course, "modules/01-ischemia.md", MODULE.replace("Some **text**", "[x](module:nope)"))
     with pytest.raises(ContentSourceError, match="unknown module 'nope'"):
         load_course(course)
