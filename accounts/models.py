@@ -1,11 +1,20 @@
 """The learner's identity: email login, and the legal name printed on certificates."""
 
+from zoneinfo import available_timezones
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 
 from .renewal import DEFAULT_PERIOD_MONTHS, MAX_HOURS, MIN_HOURS, PERIOD_CHOICES, renewal_period
+
+
+def validate_time_zone(value):
+    """An IANA time zone name that this machine's zone database knows."""
+    if value and value not in available_timezones():
+        raise ValidationError(f"“{value}” is not a time zone name such as America/New_York.")
 
 
 class UserManager(BaseUserManager):
@@ -56,6 +65,15 @@ class User(AbstractUser):
         help_text="Where the licence was issued, e.g. Florida or Ontario.",
     )
     ncbtmb_number = models.CharField("NCBTMB number", max_length=50, blank=True)
+    # An IANA zone name such as "America/New_York"; blank means the site's zone (UTC). Pages
+    # show the learner's times in it (cms middleware activates it).
+    time_zone = models.CharField(
+        "time zone",
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="Dates and times, such as an exam's deadline, are shown in this zone.",
+    )
     # Licence renewal, as the learner's board sets it; the dashboard measures CE hours
     # against it (accounts/renewal.py, certificates/ce_progress.py).
     ce_hours_required = models.PositiveSmallIntegerField(
