@@ -38,6 +38,20 @@ def certificates_panel(request):
     )
 
 
+@hooks.register("course_learner_panels")
+def course_certificate_panel(request, course, enrollment):
+    """On a completed course's page: "Your certificate is ready", to download and verify."""
+    if enrollment.completed_at is None:
+        return None
+    issue_missing_certificates(request.user)  # repairs an issue a crash interrupted
+    certificate = Certificate.objects.filter(enrollment=enrollment).first()
+    if certificate is None:
+        return None
+    return render_to_string(
+        "certificates/course_panel.html", {"certificate": certificate}, request=request
+    )
+
+
 @hooks.register(FUNNEL_STAGES_HOOK)
 def certified_funnel_stage(course):
     """The last stage of the course report's funnel: learners holding a valid certificate."""

@@ -11,6 +11,7 @@ class CourseProgress:
     modules_total: int
     modules_done: int
     next_module: ModulePage | None = None
+    next_step: object = None  # courses.path.NextStep, set by the dashboard view
 
     @property
     def course(self):

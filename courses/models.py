@@ -294,6 +294,7 @@ class CoursePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         from .dashboard import module_progress_map
         from .enrollment import enrollment_for, missing_prerequisites
+        from .path import next_step
 
         context = super().get_context(request, *args, **kwargs)
         modules = list(self.modules())
@@ -306,6 +307,7 @@ class CoursePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
         context["module_rows"] = [(m, progress.get(m.id)) for m in modules]
         context["modules_done"] = len(done)
         context["next_module"] = next((m for m in modules if m.id not in done), None)
+        context["next_step"] = next_step(request, enrollment, fallback=context["next_module"])
         context["missing_prerequisites"] = (
             missing_prerequisites(request.user, self)
             if request.user.is_authenticated and not enrollment
@@ -426,8 +428,10 @@ class ModulePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
 
     def current_navigation(self):
         """The course, the previous and next modules and the related ones."""
+        order = list(self.sibling_modules().order_by("path").values_list("pk", flat=True))
         return {
             "course": self.course,
+            "position": (order.index(self.pk) + 1, len(order)) if self.pk in order else None,
             "previous_module": self.previous_module(),
             "next_module": self.next_module(),
             "related_modules": [

@@ -11,6 +11,7 @@ from wagtail import hooks
 
 from .dashboard import course_progress_for
 from .enrollment import EnrollmentRefused, enroll
+from .path import NextStep, next_step, next_steps
 from .progress import learner_progress, mark_complete, record_heartbeat, remaining_seconds
 
 
@@ -71,8 +72,8 @@ def complete_view(request, module):
     if result.completed:
         if result.newly_completed:
             messages.success(request, f"“{module.title}” is complete.")
-        next_module = module.next_module()
-        return redirect(next_module.url if next_module else module.course.url)
+        step = next_step(request, progress.enrollment, fallback=module.next_module())
+        return redirect(step.url if step else module.course.url)
     minutes = result.remaining_minutes
     messages.info(
         request,
@@ -86,6 +87,13 @@ def complete_view(request, module):
 @require_GET
 def dashboard(request):
     courses = course_progress_for(request.user)
+    steps = next_steps(request, [c.enrollment for c in courses if not c.completed])
+    for item in courses:
+        item.next_step = steps.get(item.enrollment.id) or (
+            NextStep(f"Continue: {item.next_module.title}", item.next_module.url)
+            if item.next_module
+            else None
+        )
     panels = [panel(request) for panel in hooks.get_hooks("learner_dashboard_panels")]
     return render(
         request,

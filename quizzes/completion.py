@@ -10,12 +10,27 @@ enrollment) and announced through `quizzes.signals.course_completed`.
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import CoursePage, Enrollment, ModulePage, ModuleProgress
 
 from .models import Attempt, CourseCompletion, CourseEvaluation, Quiz
 from .signals import course_completed
+
+READ, QUIZ, FINAL_EXAM, EVALUATION = "read", "quiz", "final_exam", "evaluation"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing a learner does to complete a course, in course order."""
+
+    kind: str  # READ, QUIZ, FINAL_EXAM or EVALUATION
+    title: str
+    url: str
+    done: bool
+    module: ModulePage | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +61,24 @@ class CourseStatus:
     def every_module_complete(self):
         return all(m.complete for m in self.modules)
 
+    def steps(self, course):
+        """Every step of the course in order: each module's reading and quiz, the final exam,
+        the evaluation."""
+        steps = []
+        for status in self.modules:
+            module = status.module
+            steps.append(Step(READ, module.title, module.url, status.read, module))
+            if status.quiz:
+                url = reverse("quizzes:detail", args=[status.quiz.pk])
+                steps.append(Step(QUIZ, status.quiz.title, url, status.quiz_passed, module))
+        if self.final_exam:
+            url = reverse("quizzes:detail", args=[self.final_exam.pk])
+            steps.append(Step(FINAL_EXAM, self.final_exam.title, url, self.final_exam_passed))
+        if self.evaluation_required:
+            url = reverse("quizzes:evaluation", args=[course.pk])
+            steps.append(Step(EVALUATION, "Course evaluation", url, self.evaluation_submitted))
+        return steps
+
     @property
     def complete(self):
         return (
@@ -59,38 +92,74 @@ class CourseStatus:
 def course_status(enrollment):
     """Where a learner stands in a course, in a fixed number of queries."""
     # Read the course afresh: receivers get enrollments whose cached course may be stale.
-    course = CoursePage.objects.defer_streamfields().get(pk=enrollment.course_id)
-    modules = list(
-        ModulePage.objects.live().child_of(course).defer_streamfields().order_by("path")
-    )
+    return course_statuses([enrollment], fresh=True)[enrollment.id]
+
+
+def course_statuses(enrollments, fresh=False):
+    """{enrollment id: CourseStatus} for many enrollments (a dashboard's), in a fixed number
+    of queries however many courses they are in. `fresh` reads the courses again instead of
+    trusting the enrollments' cached ones."""
+    if not enrollments:
+        return {}
+    course_ids = {e.course_id for e in enrollments}
+    if fresh or not all(Enrollment.course.is_cached(e) for e in enrollments):
+        courses = CoursePage.objects.defer_streamfields().in_bulk(course_ids)
+    else:
+        courses = {e.course_id: e.course for e in enrollments}
+    modules = {}
+    for module in (
+        ModulePage.objects.live()
+        .filter(course_page_id__in=course_ids)
+        .defer_streamfields()
+        .order_by("path")
+    ):
+        modules.setdefault(module.course_page_id, []).append(module)
     read = set(
         ModuleProgress.objects.filter(
-            enrollment=enrollment, completed_at__isnull=False
-        ).values_list("module_id", flat=True)
+            enrollment__in=enrollments, completed_at__isnull=False
+        ).values_list("enrollment_id", "module_id")
     )
     # Only live quizzes count: a quiz never published (a draft under review) asks nothing yet.
-    quizzes = {q.module_id: q for q in Quiz.objects.live().filter(module__in=modules)}
-    final_exam = Quiz.objects.live().filter(course=course).first()
+    quizzes, final_exams = {}, {}
+    for quiz in (
+        Quiz.objects.live()
+        .filter(Q(module__course_page_id__in=course_ids) | Q(course_id__in=course_ids))
+        .order_by("pk")
+    ):
+        if quiz.course_id:
+            final_exams.setdefault(quiz.course_id, quiz)
+        else:
+            quizzes[quiz.module_id] = quiz
     passed = set(
-        Attempt.objects.filter(enrollment=enrollment, passed=True).values_list(
-            "quiz_id", flat=True
+        Attempt.objects.filter(enrollment__in=enrollments, passed=True).values_list(
+            "enrollment_id", "quiz_id"
         )
     )
-    return CourseStatus(
-        modules=tuple(
-            ModuleStatus(
-                module=m,
-                read=m.id in read,
-                quiz=quizzes.get(m.id),
-                quiz_passed=m.id in quizzes and quizzes[m.id].id in passed,
-            )
-            for m in modules
-        ),
-        final_exam=final_exam,
-        final_exam_passed=bool(final_exam and final_exam.id in passed),
-        evaluation_required=course.evaluation_required,
-        evaluation_submitted=CourseEvaluation.objects.filter(enrollment=enrollment).exists(),
+    evaluated = set(
+        CourseEvaluation.objects.filter(enrollment__in=enrollments).values_list(
+            "enrollment_id", flat=True
+        )
     )
+    statuses = {}
+    for enrollment in enrollments:
+        course = courses[enrollment.course_id]
+        final_exam = final_exams.get(course.id)
+        statuses[enrollment.id] = CourseStatus(
+            modules=tuple(
+                ModuleStatus(
+                    module=m,
+                    read=(enrollment.id, m.id) in read,
+                    quiz=quizzes.get(m.id),
+                    quiz_passed=m.id in quizzes and (enrollment.id, quizzes[m.id].id) in passed,
+                )
+                for m in modules.get(course.id, [])
+            ),
+            final_exam=final_exam,
+            final_exam_passed=bool(final_exam and (enrollment.id, final_exam.id) in passed),
+            evaluation_required=course.evaluation_required,
+            evaluation_submitted=enrollment.id in evaluated,
+        )
+    return statuses
 
 
 def record_completion_if_complete(enrollment, now=None):

@@ -16,8 +16,6 @@ opening it never starts a clock or uses an attempt (the views ask before they st
 
 from dataclasses import dataclass
 
-from django.urls import reverse
-
 from courses.models import CoursePage, ModuleProgress
 
 from .completion import course_status
@@ -36,25 +34,17 @@ class Gate:
 OPEN = Gate(True)
 
 
-def _first_unfinished_step(status):
-    """(title, url) of the first step in course order that is not done yet."""
-    for module_status in status.modules:
-        if not module_status.read:
-            return module_status.module.title, module_status.module.url
-        if module_status.quiz and not module_status.quiz_passed:
-            return module_status.quiz.title, reverse(
-                "quizzes:detail", args=[module_status.quiz.pk]
-            )
-    if status.final_exam and not status.final_exam_passed:
-        return status.final_exam.title, reverse("quizzes:detail", args=[status.final_exam.pk])
-    return "", ""
+def _closed(course, status, reason):
+    """A closed gate, linking to the first step of the course that is not done yet."""
+    first = next((step for step in status.steps(course) if not step.done), None)
+    return Gate(False, reason, first.title if first else "", first.url if first else "")
 
 
-def module_quiz_gate(course, module, progress):
-    """The gate of a module's quiz, given the learner's progress row for the module (or None).
+def module_quiz_gate(course, module, read):
+    """The gate of a module's quiz, given whether the learner has finished reading it.
 
     Asks the database nothing: the module page already holds the progress row."""
-    if course.gating != CoursePage.STRICT or (progress and progress.completed_at):
+    if course.gating != CoursePage.STRICT or read:
         return OPEN
     return Gate(
         False,
@@ -68,12 +58,10 @@ def final_exam_gate(course, status):
     """The gate of the final exam, given the learner's course status."""
     if course.gating == CoursePage.OPEN or status.every_module_complete:
         return OPEN
-    title, url = _first_unfinished_step(status)
-    return Gate(
-        False,
+    return _closed(
+        course,
+        status,
         "The final exam opens when every module is read and every module quiz is passed.",
-        title,
-        url,
     )
 
 
@@ -89,8 +77,7 @@ def evaluation_gate(course, status):
         if status.every_module_complete:
             return OPEN
         reason = "The course evaluation opens when every module is complete."
-    title, url = _first_unfinished_step(status)
-    return Gate(False, reason, title, url)
+    return _closed(course, status, reason)
 
 
 def quiz_gate(enrollment, quiz, course=None):
@@ -98,5 +85,7 @@ def quiz_gate(enrollment, quiz, course=None):
     course = course or quiz.course_page()
     if quiz.is_final_exam:
         return final_exam_gate(course, course_status(enrollment))
-    progress = ModuleProgress.objects.filter(enrollment=enrollment, module_id=quiz.module_id)
-    return module_quiz_gate(course, quiz.module, progress.first())
+    read = ModuleProgress.objects.filter(
+        enrollment=enrollment, module_id=quiz.module_id, completed_at__isnull=False
+    ).exists()
+    return module_quiz_gate(course, quiz.module, read)

@@ -14,15 +14,15 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.forms import is_lookup_id
-from cms.kept import kept
-from cms.page_cache import generation
 from courses.models import ModulePage
+from courses.path import NEXT_STEPS_HOOK
 
 from . import admin_views
 from .accommodations_admin import AccommodationViewSet
 from .completion import course_status
-from .gating import evaluation_gate, final_exam_gate, module_quiz_gate
-from .models import Attempt, CourseCompletion, Question, Quiz
+from .gating import module_quiz_gate
+from .models import CourseCompletion, Question, Quiz
+from .path import learner_path, next_steps
 from .validation import exposure_problems, question_problems, quiz_problems
 
 
@@ -161,37 +161,38 @@ class QuizViewSet(SnippetViewSet):
 register_snippet(QuizViewSet)
 
 
-def module_quiz(request, module):
-    """The module's live quiz or None, kept for the content generation (publishing or deleting
-    a quiz starts a new one: quizzes/apps.py). A quiz never published is not shown."""
-    key = f"module-quiz:{generation(request)}:{module.pk}"
-    return kept(key, lambda: Quiz.objects.live().filter(module=module).first())
-
-
 @hooks.register("module_learner_panels")
 def module_quiz_panel(request, module, enrollment, progress=None):
-    quiz = module_quiz(request, module)
-    if quiz is None:
-        return None
-    passed = Attempt.objects.filter(enrollment=enrollment, quiz_id=quiz.pk, passed=True)
+    """The module's quiz, the primary button to the next step, and the course outline."""
+    course = module.course
+    status = course_status(enrollment)
+    here = next((m for m in status.modules if m.module.id == module.id), None)
+    path = learner_path(course, status)
     context = {
-        "quiz": quiz,
-        "passed": passed.exists(),
-        "gate": module_quiz_gate(module.course, module, progress),
+        "quiz": here.quiz if here else None,
+        "passed": bool(here and here.quiz_passed),
+        "gate": module_quiz_gate(course, module, bool(progress and progress.completed_at)),
+        "path": path,
+        "next_step": path.next_step(),
     }
     return render_to_string("quizzes/module_panel.html", context, request=request)
 
 
+@hooks.register(NEXT_STEPS_HOOK)
+def quiz_next_steps(request, enrollments):
+    return next_steps(enrollments)
+
+
 @hooks.register("course_learner_panels")
-def course_requirements_panel(request, course, enrollment):
+def course_outline_panel(request, course, enrollment):
+    """The course outline: every step with its state, and the requirements to complete."""
     status = course_status(enrollment)
     return render_to_string(
         "quizzes/course_panel.html",
         {
             "course": course,
             "status": status,
-            "final_exam_gate": final_exam_gate(course, status),
-            "evaluation_gate": evaluation_gate(course, status),
+            "path": learner_path(course, status),
             "completion": CourseCompletion.objects.filter(enrollment=enrollment).first(),
         },
         request=request,
