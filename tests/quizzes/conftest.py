@@ -3,8 +3,9 @@ from django.utils import timezone
 import pytest
 
 from courses.enrollment import enroll
-from courses.models import ModulePage, ModuleProgress
+from courses.models import CoursePage, ModulePage, ModuleProgress
 from courses.progress import record_view
+from quizzes.attempts import start_attempt, submit
 from quizzes.models import Choice, Question, Quiz
 
 
@@ -67,3 +68,45 @@ def wrong_answers(attempt):
         q["id"]: [next(c["id"] for c in q["choices"] if not c["correct"])]
         for q in attempt.snapshot["questions"]
     }
+
+
+# A course walked step by step: three modules with a quiz each, a final exam, a fresh learner.
+EVALUATION = {
+    "objectives_met": 5,
+    "instructor_knowledge": 4,
+    "relevance": 5,
+    "hours_fair": 4,
+    "minutes_taken": 70,
+    "comments": "Clear and practical.",
+}
+
+
+@pytest.fixture
+def modules(course):
+    return list(ModulePage.objects.child_of(course).order_by("path"))
+
+
+@pytest.fixture
+def quizzes(modules):
+    return [make_quiz(module=m, questions=2, title=f"Quiz {n}") for n, m in enumerate(modules)]
+
+
+@pytest.fixture
+def exam(course):
+    return make_quiz(course=course, questions=2, title="Final exam")
+
+
+@pytest.fixture
+def joined(learner, course):
+    """A fresh enrollment: nothing read yet."""
+    return enroll(learner, course)[0]
+
+
+def set_gating(course, gating):
+    CoursePage.objects.filter(pk=course.pk).update(gating=gating)
+    course.refresh_from_db()
+
+
+def pass_quiz(learner, quiz):
+    attempt = start_attempt(learner, quiz)
+    return submit(attempt, right_answers(attempt))

@@ -8,21 +8,14 @@ from quizzes.completion import course_status, record_completion_if_complete, rep
 from quizzes.models import Attempt, CourseCompletion, CourseEvaluation
 from quizzes.signals import course_completed
 from tests.concurrency import needs_postgresql, race
-from tests.quizzes.conftest import make_quiz, read_all, read_module, right_answers
-
-EVALUATION = {
-    "objectives_met": 5,
-    "instructor_knowledge": 4,
-    "relevance": 5,
-    "hours_fair": 4,
-    "minutes_taken": 70,
-    "comments": "Clear and practical.",
-}
-
-
-def pass_quiz(learner, quiz):
-    attempt = start_attempt(learner, quiz)
-    return submit(attempt, right_answers(attempt))
+from tests.quizzes.conftest import (
+    EVALUATION,
+    make_quiz,
+    pass_quiz,
+    read_all,
+    read_module,
+    right_answers,
+)
 
 
 @pytest.fixture
@@ -52,7 +45,8 @@ def test_course_completes_when_every_requirement_is_met(
 
     client.force_login(learner)
     page = client.get(course.url).text
-    assert "evaluate the course" in page
+    evaluation_url = reverse("quizzes:evaluation", args=[course.pk])
+    assert f'<a class="button" href="{evaluation_url}">Evaluate the course</a>' in page
     response = client.post(reverse("quizzes:evaluation", args=[course.pk]), EVALUATION)
     assert response.status_code == 302
     completion = CourseCompletion.objects.get()

@@ -5,51 +5,16 @@ from django.urls import reverse
 
 import pytest
 
-from courses.enrollment import enroll
-from courses.models import CoursePage, ModulePage
-from quizzes.attempts import AttemptRefused, start_attempt, submit
+from courses.models import CoursePage
+from quizzes.attempts import AttemptRefused, start_attempt
 from quizzes.models import Attempt, CourseEvaluation
-from tests.quizzes.conftest import make_quiz, read_all, read_module, right_answers
-
-EVALUATION = {
-    "objectives_met": 5,
-    "instructor_knowledge": 4,
-    "relevance": 5,
-    "hours_fair": 4,
-    "minutes_taken": 70,
-    "comments": "",
-}
-
-
-@pytest.fixture
-def modules(course):
-    return list(ModulePage.objects.child_of(course).order_by("path"))
-
-
-@pytest.fixture
-def quizzes(modules):
-    return [make_quiz(module=m, questions=2, title=f"Quiz {n}") for n, m in enumerate(modules)]
-
-
-@pytest.fixture
-def exam(course):
-    return make_quiz(course=course, questions=2, title="Final exam")
-
-
-@pytest.fixture
-def joined(learner, course):
-    """A fresh enrollment: nothing read yet."""
-    return enroll(learner, course)[0]
-
-
-def set_gating(course, gating):
-    CoursePage.objects.filter(pk=course.pk).update(gating=gating)
-    course.refresh_from_db()
-
-
-def pass_quiz(learner, quiz):
-    attempt = start_attempt(learner, quiz)
-    return submit(attempt, right_answers(attempt))
+from tests.quizzes.conftest import (
+    EVALUATION,
+    pass_quiz,
+    read_all,
+    read_module,
+    set_gating,
+)
 
 
 def test_strict_is_the_default(course):
@@ -152,15 +117,19 @@ def test_module_page_says_when_its_quiz_opens(client, learner, joined, modules, 
     quiz_url = reverse("quizzes:detail", args=[quizzes[0].pk])
     page = client.get(modules[0].url).text
     assert "opens when you have finished reading" in page
-    assert "Go to the quiz" not in page
+    assert f'<a class="button" href="{quiz_url}">' not in page
+    assert f'<a class="button" href="{modules[0].url}">Read: {modules[0].title}</a>' in page
     read_module(joined, modules[0])
     page = client.get(modules[0].url).text
-    assert f'href="{quiz_url}">Go to the quiz' in page
+    assert f'<a class="button" href="{quiz_url}">Take the quiz: {modules[0].title}</a>' in page
 
 
 def test_course_page_shows_closed_steps_as_text(client, learner, joined, course, quizzes, exam):
     client.force_login(learner)
     page = client.get(course.url).text
-    assert "take the final exam" not in page
-    assert "opens when every module is read" in page
+    assert reverse("quizzes:detail", args=[exam.pk]) not in page
+    assert (
+        f'<li class="outline__step outline__step--locked">\n        <span>{exam.title}</span>'
+        in page
+    )
     assert reverse("quizzes:evaluation", args=[course.pk]) not in page
