@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certificates', '0007_verification_log_buffer'),
+        ("certificates", "0007_verification_log_buffer"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='certificate',
-            name='licence_number',
+            model_name="certificate",
+            name="licence_number",
             field=models.CharField(blank=True, max_length=50),
         ),
         migrations.AddField(
-            model_name='certificate',
-            name='licence_state',
+            model_name="certificate",
+            name="licence_state",
             field=models.CharField(blank=True, max_length=100),
         ),
         migrations.AddField(
-            model_name='certificate',
-            name='ncbtmb_number',
-            field=models.CharField(blank=True, max_length=50, verbose_name='NCBTMB number'),
+            model_name="certificate",
+            name="ncbtmb_number",
+            field=models.CharField(blank=True, max_length=50, verbose_name="NCBTMB number"),
         ),
     ]

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cms', '0003_providersettings_logo'),
+        ("cms", "0003_providersettings_logo"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='providersettings',
-            name='show_licence_on_certificates',
-            field=models.BooleanField(default=True, help_text="Print the learner's licence number and state and NCBTMB number on certificates issued from now on (those the learner has given). Certificates already issued keep what they were issued with.", verbose_name="show the learner's licence on certificates"),
+            model_name="providersettings",
+            name="show_licence_on_certificates",
+            field=models.BooleanField(
+                default=True,
+                help_text="Print the learner's licence number and state and NCBTMB number on certificates issued from now on (those the learner has given). Certificates already issued keep what they were issued with.",
+                verbose_name="show the learner's licence on certificates",
+            ),
         ),
     ]
