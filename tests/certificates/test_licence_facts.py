@@ -265,3 +265,17 @@ def test_licence_facts_never_push_anything_out_of_the_middle_zone(certificate, l
         assert squeezed(fact) in text, fact
     # The approvals are the last line of the middle zone: still inside it, so drawn.
     assert lowest_point(data, "CE-98765") > MAIN_ZONE_BOTTOM
+
+
+def test_the_provider_settings_form_turns_the_licence_off_and_on(client, admin_user, catalog):
+    site = Site.objects.get(is_default_site=True)
+    client.force_login(admin_user)
+    url = reverse("wagtailsettings:edit", args=["cms", "providersettings", site.id])
+    page = client.get(url).text
+    checkbox = re.search(r'<input[^>]*name="show_licence_on_certificates"[^>]*>', page)
+    assert checkbox and "checked" in checkbox.group()  # on by default
+    form = {"provider_name": "NMT Continuing Education", "email": "ce@example.com"}
+    assert client.post(url, form).status_code == 302  # an unticked box is not sent
+    assert not ProviderSettings.for_site(site).show_licence_on_certificates
+    assert client.post(url, {**form, "show_licence_on_certificates": "on"}).status_code == 302
+    assert ProviderSettings.for_site(site).show_licence_on_certificates
