@@ -33,11 +33,17 @@ def certificate_facts(enrollment, completed_at):
     course = CoursePage.objects.defer_streamfields().get(pk=enrollment.course_id)
     provider = ProviderSettings.for_site(Site.objects.get(is_default_site=True))
     user = enrollment.user
+    # Kept only when the provider prints them: a certificate holds no personal data it does
+    # not state.
+    shown = provider.show_licence_on_certificates
     return {
         "title": "Certificate of Achievement"
         if course.course_type == CoursePage.HOME_STUDY
         else "Certificate of Completion",
         "learner_name": user.legal_name or user.get_full_name(),
+        "licence_number": user.licence_number.strip() if shown else "",
+        "licence_state": user.licence_state.strip() if shown else "",
+        "ncbtmb_number": user.ncbtmb_number.strip() if shown else "",
         "course_title": course.approved_title,
         "course_code": course.course_code,
         "course_type": course.get_course_type_display(),

@@ -10,6 +10,17 @@ from cms.links import absolute_url
 from .codes import display
 
 
+def licence_facts(licence_number, licence_state, ncbtmb_number):
+    """The learner's licence facts as (label, value) pairs, leaving out any not given, so a
+    learner without them gets no empty labels."""
+    facts = [
+        ("Licence number", licence_number),
+        ("Licence state", licence_state),
+        ("NCBTMB number", ncbtmb_number),
+    ]
+    return [(label, value.strip()) for label, value in facts if value and value.strip()]
+
+
 class Certificate(models.Model):
     """A Certificate of Achievement. Never deleted; revoking records who, when and why."""
 
@@ -43,6 +54,11 @@ class Certificate(models.Model):
     signatory_name = models.CharField(max_length=255, blank=True)
     signatory_title = models.CharField(max_length=255, blank=True)
     approvals = models.JSONField(default=list, blank=True)
+    # The learner's licence as it was at issue, kept only when the provider prints it on
+    # certificates (ProviderSettings.show_licence_on_certificates); blank otherwise.
+    licence_number = models.CharField(max_length=50, blank=True)
+    licence_state = models.CharField(max_length=100, blank=True)
+    ncbtmb_number = models.CharField("NCBTMB number", max_length=50, blank=True)
     # Revocation
     status = models.CharField(max_length=10, choices=STATUSES, default=VALID)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -116,6 +132,10 @@ class Certificate(models.Model):
 
     def pdf_url(self):
         return reverse("certificates:pdf", args=[self.display_code])
+
+    def licence_facts(self):
+        """The learner's licence facts this certificate states (its snapshot), if any."""
+        return licence_facts(self.licence_number, self.licence_state, self.ncbtmb_number)
 
 
 class AssociationApiKey(models.Model):

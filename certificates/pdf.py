@@ -81,6 +81,8 @@ def image_data_uri(file):
 # characters, each step holds; anything longer takes the smallest step.
 NAME_STEPS = ((28, "xl"), (40, "l"), (80, "m"), (120, "s"))
 TITLE_STEPS = ((64, "l"), (120, "m"), (220, "s"))
+# The licence line (labels and values, up to about 250 characters): one size up to a line.
+LICENCE_STEPS = ((120, "m"),)
 SMALL_WORDS = {"and", "for", "of", "the", "&"}
 
 
@@ -111,6 +113,8 @@ def certificate_context(certificate):
     """What the certificate template draws, all from the certificate's snapshot."""
     hours = f"{certificate.ce_hours.normalize():f}"
     verification_url = certificate.verification_url()
+    licence = certificate.licence_facts()
+    licence_text = " · ".join(f"{label}: {value}" for label, value in licence)
     return {
         "certificate": certificate,
         "verification_url": verification_url,
@@ -118,6 +122,8 @@ def certificate_context(certificate):
         "signature": image_data_uri(certificate.signature),
         "logo": image_data_uri(certificate.logo),
         "monogram": monogram(certificate.provider_name),
+        "licence": licence,
+        "licence_size": size_step(licence_text, LICENCE_STEPS, smallest="s"),
         "provider_contact": provider_contact(certificate),
         "name_size": size_step(certificate.learner_name, NAME_STEPS),
         "title_size": size_step(certificate.course_title, TITLE_STEPS),

@@ -6,7 +6,7 @@ from datetime import date
 from django import forms
 from django.template.loader import render_to_string
 
-from .models import Certificate
+from .models import Certificate, licence_facts
 from .pdf import html_to_pdf
 
 
@@ -32,6 +32,16 @@ class Transcript:
     start: date | None
     end: date | None
     certificates: list
+    # The learner's licence as the profile gives it now: the transcript is made for the
+    # renewal of the licence the learner holds today (each certificate keeps its own).
+    licence_number: str = ""
+    licence_state: str = ""
+    ncbtmb_number: str = ""
+
+    @property
+    def licence_facts(self):
+        """The learner's licence facts as (label, value) pairs, only those given."""
+        return licence_facts(self.licence_number, self.licence_state, self.ncbtmb_number)
 
     @property
     def total_hours(self):
@@ -45,7 +55,15 @@ def build_transcript(user, start=None, end=None):
         certificates = certificates.filter(completed_on__gte=start)
     if end:
         certificates = certificates.filter(completed_on__lte=end)
-    return Transcript(user.legal_name or user.email, start, end, list(certificates))
+    return Transcript(
+        user.legal_name or user.email,
+        start,
+        end,
+        list(certificates),
+        licence_number=user.licence_number.strip(),
+        licence_state=user.licence_state.strip(),
+        ncbtmb_number=user.ncbtmb_number.strip(),
+    )
 
 
 TRANSCRIPT_HEADER = [
@@ -58,6 +76,12 @@ TRANSCRIPT_HEADER = [
     "certificate code",
     "status",
     "verification URL",
+    # The learner's facts, on every row so each row stands alone in a spreadsheet; appended
+    # so the columns before keep their places.
+    "learner",
+    "licence number",
+    "licence state",
+    "NCBTMB number",
 ]
 
 
@@ -74,6 +98,10 @@ def transcript_rows(transcript):
             c.display_code,
             c.status,
             c.verification_url(),
+            transcript.learner_name,
+            transcript.licence_number,
+            transcript.licence_state,
+            transcript.ncbtmb_number,
         ]
         for c in transcript.certificates
     ]

@@ -83,6 +83,15 @@ class ProviderSettings(BaseSiteSetting):
         related_name="+",
         help_text="A scan of the signature, on a transparent or white background.",
     )
+    show_licence_on_certificates = models.BooleanField(
+        "show the learner's licence on certificates",
+        default=True,
+        help_text=(
+            "Print the learner's licence number and state and NCBTMB number on certificates "
+            "issued from now on (those the learner has given). Certificates already issued "
+            "keep what they were issued with."
+        ),
+    )
 
     panels = [
         MultiFieldPanel(
@@ -103,6 +112,10 @@ class ProviderSettings(BaseSiteSetting):
                 FieldPanel("signature_image", widget=ImageChooser),
             ],
             heading="Signature on certificates",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("show_licence_on_certificates")],
+            heading="Learner's licence on certificates",
         ),
     ]
 
