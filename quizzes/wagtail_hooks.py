@@ -19,7 +19,7 @@ from courses.path import NEXT_STEPS_HOOK
 
 from . import admin_views
 from .accommodations_admin import AccommodationViewSet
-from .completion import course_status
+from .completion import course_status, course_statuses
 from .gating import module_quiz_gate
 from .models import CourseCompletion, Question, Quiz
 from .path import learner_path, next_steps
@@ -165,7 +165,8 @@ register_snippet(QuizViewSet)
 def module_quiz_panel(request, module, enrollment, progress=None):
     """The module's quiz, the primary button to the next step, and the course outline."""
     course = module.course
-    status = course_status(enrollment)
+    enrollment.course = course  # the page holds it already: the status need not read it again
+    status = course_statuses([enrollment])[enrollment.id]
     here = next((m for m in status.modules if m.module.id == module.id), None)
     path = learner_path(course, status)
     context = {

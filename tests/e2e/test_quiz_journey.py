@@ -49,7 +49,7 @@ def test_learner_fails_retries_passes_evaluates_and_completes(page, live_server,
     page.get_by_role("button", name="Mark module complete").click()
 
     page.goto(base + module.url)
-    page.get_by_role("link", name="Go to the quiz").click()
+    page.get_by_role("link", name=f"Take the quiz: {module.title}").click()
     assert_accessible(page)
     page.get_by_role("button", name="Start quiz").click()
     assert_accessible(page)

@@ -94,7 +94,7 @@ def read(page, base, module):
 
 def pass_module_quiz(page, base, module):
     page.goto(base + module.url)
-    page.get_by_role("link", name="Go to the quiz").click()
+    page.get_by_role("link", name=f"Take the quiz: {module.title}").click()
     expect(page.get_by_role("heading", level=1, name=f"{module.title} quiz")).to_be_visible()
     page.get_by_role("button", name="Start quiz").click()
     answer_all(page, "Right")

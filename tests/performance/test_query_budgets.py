@@ -31,7 +31,9 @@ BUDGETS = {
     "catalog": 4,
     "course (anonymous)": 7,  # + the modules' bodies, for the bibliography
     "module (anonymous)": 0,  # page, route and fragments kept; no session
-    "module (learner)": 4,  # session, user, progress with enrollment, quiz
+    # session, user, progress with enrollment; the learner's standing for the outline and the
+    # next step: modules, progress, quizzes, passed attempts, evaluation
+    "module (learner)": 8,
     "dashboard": 7,
     "quiz take": 9,
     "quiz result": 9,

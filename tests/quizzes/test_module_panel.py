@@ -45,8 +45,8 @@ def test_a_deleted_quiz_leaves_the_page_at_once(reader, module, quiz):
 
 
 def test_passing_shows_on_the_next_view(reader, module, quiz, learner):
-    assert "Go to the quiz" in panel(reader, module)
+    assert f"Take the quiz: {module.title}" in panel(reader, module)
     attempt = start_attempt(learner, quiz)
     submit(attempt, right_answers(attempt))
     text = panel(reader, module)
-    assert "Passed." in text and "Go to the quiz" not in text
+    assert "Passed." in text and f"Take the quiz: {module.title}" not in text
