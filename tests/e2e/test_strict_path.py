@@ -148,7 +148,7 @@ def test_strict_path_from_enrollment_to_certificate(page, browser, live_server, 
 
     # The final exam is open now; a wrong answer to each question, on its only attempt.
     page.goto(base + course.url)
-    page.get_by_role("link", name="take the final exam").click()
+    page.get_by_role("link", name="Go to the final exam").click()
     expect(page.get_by_role("heading", level=1, name=exam.title)).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Start final exam").click()
@@ -214,7 +214,7 @@ def test_strict_path_from_enrollment_to_certificate(page, browser, live_server, 
 
     # The evaluation, now open, completes the course.
     page.get_by_role("link", name="Back to the course").click()
-    page.get_by_role("link", name="evaluate the course").click()
+    page.get_by_role("link", name="Evaluate the course").click()
     assert_accessible(page)
     submit_evaluation(page)
     expect(page.get_by_text("Course complete")).to_be_visible()
