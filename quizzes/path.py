@@ -95,6 +95,15 @@ def next_steps(enrollments):
     return {e.id: learner_path(e.course, statuses[e.id]).next_step() for e in enrollments}
 
 
+def path_context(enrollment, course):
+    """The outline and the next step, for a page's template (nothing without an enrollment)."""
+    if enrollment is None:
+        return {}
+    enrollment.course = course  # the page holds it already
+    path = learner_path(course, course_statuses([enrollment])[enrollment.id])
+    return {"path": path, "next_step": path.next_step()}
+
+
 def learner_path(course, status):
     """The outline of `course` for a learner whose standing is `status`."""
     return LearnerPath(

@@ -25,6 +25,7 @@ from .completion import course_status, record_completion_if_complete
 from .forms import EvaluationForm
 from .gating import evaluation_gate, quiz_gate
 from .models import Attempt, CourseEvaluation, Quiz
+from .path import path_context
 from .review import build_review, missed_objectives
 
 ANSWER_PREFIX = "q-"
@@ -62,6 +63,7 @@ def quiz_detail(request, quiz_id):
             "attempts": state.attempts if state else (),
             "grants": [(g, describe(g)) for g in state.allowance.grants] if state else [],
             "question_count": questions_served(quiz),
+            **path_context(enrollment, course),
         },
     )
 
@@ -142,6 +144,7 @@ def result(request, attempt_id):
         record_completion_if_complete(attempt.enrollment)
     # The gate was open for this attempt; starting another asks it again (start_attempt).
     state = start_state(request.user, quiz)
+    course = quiz.course_page()
     return render(
         request,
         "quizzes/result.html",
@@ -151,7 +154,8 @@ def result(request, attempt_id):
             "review": build_review(quiz, attempt, state.passed),
             "missed_objectives": missed_objectives(quiz, attempt, state.passed),
             "state": state,
-            "course": quiz.course_page(),
+            "course": course,
+            **path_context(attempt.enrollment, course),
         },
     )
 
