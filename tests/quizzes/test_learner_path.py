@@ -6,6 +6,7 @@ from django.urls import reverse
 from courses.models import CoursePage
 from courses.path import next_step
 from quizzes.completion import course_status, course_statuses
+from quizzes.models import Attempt
 from quizzes.path import DONE, LOCKED, OPEN, learner_path
 from tests.quizzes.conftest import EVALUATION, pass_quiz, read_module, set_gating
 
@@ -123,3 +124,17 @@ def test_statuses_in_bulk_match_one_by_one(learner, course, joined, modules, qui
     read_module(joined, modules[0])
     pass_quiz(learner, quizzes[0])
     assert course_statuses([joined])[joined.id] == course_status(joined)
+
+
+def test_a_passed_quiz_leads_on_to_the_next_module(client, learner, joined, modules, quizzes):
+    read_module(joined, modules[0])
+    pass_quiz(learner, quizzes[0])
+    attempt = Attempt.objects.get(user=learner, quiz=quizzes[0])
+    client.force_login(learner)
+    page = client.get(reverse("quizzes:result", args=[attempt.pk])).text
+    assert f'<a class="button" href="{modules[1].url}">Read: {modules[1].title}</a>' in page
+    # On the quiz that is itself the next step, the page says so instead of linking to itself.
+    read_module(joined, modules[1])
+    detail = reverse("quizzes:detail", args=[quizzes[1].pk])
+    page = client.get(detail).text
+    assert "This is your next step." in page and "Course outline" in page
