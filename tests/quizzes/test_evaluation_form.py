@@ -46,7 +46,8 @@ def test_an_empty_rating_is_refused(client, url):
 
 def test_a_chosen_answer_stays_chosen_when_another_is_missing(client, url):
     response = client.post(url, {**EVALUATION, "relevance": ""})
-    checked = re.findall(r'<input type="radio" name="(\w+)" value="(\d)"[^>]*\bchecked\b', response.text)
+    radio = r'<input type="radio" name="(\w+)" value="(\d)"[^>]*\bchecked\b'
+    checked = re.findall(radio, response.text)
     assert sorted(checked) == sorted(
         (name, str(EVALUATION[name])) for name in RATING_FIELDS if name != "relevance"
     )
