@@ -1,6 +1,10 @@
 """Forms for learners (sign-up, profile, account deletion) and for Wagtail's user admin."""
 
+import functools
+import zoneinfo
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
@@ -29,6 +33,35 @@ class AdminUserEditForm(UserEditForm):
     class Meta(UserEditForm.Meta):
         fields = UserEditForm.Meta.fields | set(PROFILE_FIELDS)
         widgets = {"groups": forms.CheckboxSelectMultiple}
+
+
+@functools.cache
+def time_zone_choices():
+    """Every zone name the zone database knows, sorted, after a blank for the site's zone."""
+    zones = sorted(zoneinfo.available_timezones())
+    return [("", f"Site default ({settings.TIME_ZONE})"), *((zone, zone) for zone in zones)]
+
+
+class TimeZoneField(forms.ChoiceField):
+    """The learner's time zone, an IANA name chosen from a list. Empty on a new form; a script
+    on the page (cms/static/cms/js/time-zone.js) fills it in from the browser's own zone."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            **{
+                "label": "Time zone",
+                "required": False,
+                "choices": time_zone_choices,
+                "help_text": "Dates and times, such as an exam's deadline, are shown in this "
+                "zone.",
+                "error_messages": {
+                    "invalid_choice": "“%(value)s” is not a time zone we know. Choose one "
+                    "from the list, such as America/New_York."
+                },
+                "widget": forms.Select(attrs={"data-browser-time-zone": ""}),
+                **kwargs,
+            }
+        )
 
 
 class ProfileFieldsMixin:
@@ -71,6 +104,7 @@ class ProfileFieldsMixin:
 
 
 class SignupForm(ProfileFieldsMixin, forms.ModelForm):
+    time_zone = TimeZoneField()
     password1 = forms.CharField(
         label="Password",
         strip=False,
@@ -86,7 +120,14 @@ class SignupForm(ProfileFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ("email", "legal_name", "licence_number", "licence_state", "ncbtmb_number")
+        fields = (
+            "email",
+            "legal_name",
+            "licence_number",
+            "licence_state",
+            "ncbtmb_number",
+            "time_zone",
+        )
         widgets = {
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "legal_name": forms.TextInput(attrs={"autocomplete": "name"}),
@@ -155,6 +196,7 @@ class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
         "current period.",
         error_messages={"invalid_choice": "Choose one of the period lengths listed."},
     )
+    time_zone = TimeZoneField()
 
     class Meta:
         model = User
@@ -164,6 +206,7 @@ class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
             "licence_number",
             "licence_state",
             "ncbtmb_number",
+            "time_zone",
             *RENEWAL_FIELDS,
         )
         widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email"})}

@@ -48,7 +48,9 @@ def certificate_facts(enrollment, completed_at):
         "course_code": course.course_code,
         "course_type": course.get_course_type_display(),
         "ce_hours": course.ce_hours,
-        "completed_on": timezone.localdate(completed_at),
+        # In the site's zone, not the learner's (a page request runs in the learner's zone,
+        # the repair job in the site's): one certificate, one date, however it was issued.
+        "completed_on": timezone.localdate(completed_at, timezone.get_default_timezone()),
         "provider_name": provider.provider_name,
         "provider_number": provider.ncbtmb_provider_number,
         "provider_address": provider.address,

@@ -1,4 +1,8 @@
+import zoneinfo
+
+from django.conf import settings
 from django.http import JsonResponse
+from django.utils import timezone
 
 from wagtail.contrib.redirects.middleware import RedirectMiddleware
 
@@ -47,3 +51,43 @@ class ApiJsonErrorsMiddleware:
                     json_response[header] = response[header]
             return json_response
         return response
+
+
+class LearnerTimeZoneMiddleware:
+    """Shows times in the signed-in user's own time zone.
+
+    Reads the zone name from `request.user.time_zone` (an IANA name, validated when saved;
+    blank means the site's TIME_ZONE) without naming the user model, and activates it for the
+    request, so Django's date and time filters render in it. Deactivated afterwards, so a
+    worker thread carries nothing over to the next request. Anonymous requests keep the
+    site's zone, and so do the cached anonymous pages. A request without a session cookie
+    cannot be signed in, so it is left alone: looking at `request.user` would load the session
+    and add `Vary: Cookie` to responses (the API's among them) that do not depend on it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return self.get_response(request)
+        zone = learner_zone(getattr(request, "user", None))
+        if zone is None:
+            return self.get_response(request)
+        timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+
+def learner_zone(user):
+    """The user's ZoneInfo, or None for an anonymous user, a blank zone or a name the zone
+    database does not know (say, one removed from it since it was saved)."""
+    name = getattr(user, "time_zone", "") if user is not None else ""
+    if not name:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None

@@ -19,6 +19,10 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("dashboard/", course_views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    *(
+        path(name, views.root_icon, {"name": name}, name=name.split(".")[0])
+        for name in views.ROOT_ICONS
+    ),
 ]
 
 if settings.DEBUG:

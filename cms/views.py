@@ -1,11 +1,13 @@
+import functools
 import re
+from pathlib import Path
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_safe
 
 from wagtail.models import Page
 from wagtail.views import serve as wagtail_serve
@@ -13,6 +15,8 @@ from wagtail.views import serve as wagtail_serve
 from .routing import keep_route, prime_route
 from .text import without_control_characters
 
+ICONS = Path(__file__).resolve().parent / "static" / "cms" / "img"
+ROOT_ICONS = {"favicon.ico": "image/x-icon", "apple-touch-icon.png": "image/png"}
 SEARCH_RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
 
@@ -57,6 +61,20 @@ def healthz(request):
             status=503,
         )
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@functools.cache
+def icon_bytes(name):
+    return (ICONS / name).read_bytes()
+
+
+@require_safe
+@cache_control(public=True, max_age=86400)
+def root_icon(request, name):
+    """The icons browsers ask for at the site's root whatever the pages link
+    (/favicon.ico, /apple-touch-icon.png): the same files as in cms/static/cms/img/, served
+    here because the static files live under STATIC_URL."""
+    return HttpResponse(icon_bytes(name), content_type=ROOT_ICONS[name])
 
 
 def serve(request, path):

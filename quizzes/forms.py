@@ -7,6 +7,9 @@ RATING_FIELDS = ["objectives_met", "instructor_knowledge", "relevance", "hours_f
 
 
 class EvaluationForm(forms.ModelForm):
+    """The course evaluation. Each rating is a radio group of the five answers only: no empty
+    "---------" choice and nothing chosen in advance, so the learner picks every answer."""
+
     class Meta:
         model = CourseEvaluation
         fields = [*RATING_FIELDS, "minutes_taken", "comments"]
@@ -15,6 +18,13 @@ class EvaluationForm(forms.ModelForm):
             "minutes_taken": forms.NumberInput(attrs={"inputmode": "numeric", "min": 5}),
         }
         help_texts = {"comments": "What worked, what didn't, what you would add."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in RATING_FIELDS:
+            # A model field with choices gives the form a blank first choice, which the
+            # radio widget would render, and check, since the field starts empty.
+            self.fields[name].choices = CourseEvaluation.RATINGS
 
     def save_for(self, enrollment):
         """Save once per enrollment; a repeated submission keeps the first."""

@@ -177,6 +177,8 @@ def rows(w):
         ("search", "GET", "/search/?q=module", ANYONE),
         ("dashboard", "GET", reverse("dashboard"), SIGNED_IN),
         ("healthz", "GET", reverse("healthz"), ANYONE),
+        ("favicon", "GET", reverse("favicon"), ANYONE),
+        ("apple-touch-icon", "GET", reverse("apple-touch-icon"), ANYONE),
         ("wagtaildocs_serve", "GET", "/documents/999/missing.pdf", NOT_FOUND),
         (
             "wagtaildocs_authenticate_with_password",
