@@ -1,6 +1,7 @@
 """Times in the learner's own time zone (cms.middleware.LearnerTimeZoneMiddleware)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
@@ -11,7 +12,9 @@ from django.utils import timezone
 import pytest
 
 from accounts.models import User
+from certificates.issuing import certificate_facts
 from cms.middleware import LearnerTimeZoneMiddleware
+from courses.enrollment import enroll
 from quizzes.attempts import start_attempt
 from quizzes.models import Attempt
 from tests.quizzes.conftest import enrollment, make_quiz, module  # noqa: F401 - fixtures
@@ -112,3 +115,14 @@ def test_anonymous_pages_are_unaffected(client, course, learner):
     response = client.get(course.url)
     assert response.status_code == 200
     assert timezone.get_current_timezone_name() == "UTC"
+
+
+def test_a_certificate_is_dated_in_the_sites_zone_whatever_zone_the_request_runs_in(
+    learner, course, settings
+):
+    settings.TIME_ZONE = "UTC"
+    enrollment = enroll(learner, course)[0]
+    evening = datetime(2026, 12, 3, 20, 0, tzinfo=UTC)  # already 4 December in Auckland
+    with timezone.override(ZoneInfo("Pacific/Auckland")):
+        facts = certificate_facts(enrollment, evening)
+    assert facts["completed_on"] == date(2026, 12, 3)
