@@ -14,7 +14,6 @@ import pytest
 from accounts.models import User
 from certificates.issuing import certificate_facts
 from cms.middleware import LearnerTimeZoneMiddleware
-from courses.enrollment import enroll
 from quizzes.attempts import start_attempt
 from quizzes.models import Attempt
 from tests.quizzes.conftest import enrollment, make_quiz, module  # noqa: F401 - fixtures
@@ -118,10 +117,9 @@ def test_anonymous_pages_are_unaffected(client, course, learner):
 
 
 def test_a_certificate_is_dated_in_the_sites_zone_whatever_zone_the_request_runs_in(
-    learner, course, settings
+    enrollment, settings
 ):
     settings.TIME_ZONE = "UTC"
-    enrollment = enroll(learner, course)[0]
     evening = datetime(2026, 12, 3, 20, 0, tzinfo=UTC)  # already 4 December in Auckland
     with timezone.override(ZoneInfo("Pacific/Auckland")):
         facts = certificate_facts(enrollment, evening)
