@@ -14,6 +14,7 @@ import pytest
 from accounts.models import User
 from certificates.issuing import certificate_facts
 from cms.middleware import LearnerTimeZoneMiddleware
+from courses.enrollment import enroll
 from quizzes.attempts import start_attempt
 from quizzes.models import Attempt
 from tests.quizzes.conftest import enrollment, make_quiz, module  # noqa: F401 - fixtures
@@ -117,10 +118,11 @@ def test_anonymous_pages_are_unaffected(client, course, learner):
 
 
 def test_a_certificate_is_dated_in_the_sites_zone_whatever_zone_the_request_runs_in(
-    enrollment, settings
+    learner, course, settings
 ):
     settings.TIME_ZONE = "UTC"
+    joined = enroll(learner, course)[0]
     evening = datetime(2026, 12, 3, 20, 0, tzinfo=UTC)  # already 4 December in Auckland
     with timezone.override(ZoneInfo("Pacific/Auckland")):
-        facts = certificate_facts(enrollment, evening)
+        facts = certificate_facts(joined, evening)
     assert facts["completed_on"] == date(2026, 12, 3)
