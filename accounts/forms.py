@@ -25,7 +25,20 @@ class AdminUserCreationForm(UserCreationForm):
         widgets = {"groups": forms.CheckboxSelectMultiple}
 
 
-class AdminUserEditForm(UserEditForm):
+class EmailChangeMixin:
+    """A changed email address must be confirmed again (accounts/confirmation.py)."""
+
+    @property
+    def email_changed(self):
+        return "email" in self.changed_data
+
+    def save(self, commit=True):
+        if self.email_changed:
+            self.instance.email_confirmed_at = None
+        return super().save(commit=commit)
+
+
+class AdminUserEditForm(EmailChangeMixin, UserEditForm):
     class Meta(UserEditForm.Meta):
         fields = UserEditForm.Meta.fields | set(PROFILE_FIELDS)
         widgets = {"groups": forms.CheckboxSelectMultiple}
@@ -117,10 +130,11 @@ class SignupForm(ProfileFieldsMixin, forms.ModelForm):
 
 
 RENEWAL_FIELDS = ("ce_hours_required", "renewal_due_on", "renewal_period_months")
+EMAIL_CHOICE_FIELDS = ("course_reminders", "renewal_reminders")
 HOURS_MESSAGE = f"Enter whole hours from {MIN_HOURS} to {MAX_HOURS}, or leave it empty."
 
 
-class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
+class ProfileForm(EmailChangeMixin, ProfileFieldsMixin, forms.ModelForm):
     """The learner's own details, and the licence renewal facts the dashboard measures
     CE hours against (all three optional; the period length defaults to 24 months)."""
 
@@ -165,6 +179,7 @@ class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
             "licence_state",
             "ncbtmb_number",
             *RENEWAL_FIELDS,
+            *EMAIL_CHOICE_FIELDS,
         )
         widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email"})}
 
@@ -186,10 +201,14 @@ class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
         return cleaned
 
     def identity_fields(self):
-        return [field for field in self.visible_fields() if field.name not in RENEWAL_FIELDS]
+        grouped = RENEWAL_FIELDS + EMAIL_CHOICE_FIELDS
+        return [field for field in self.visible_fields() if field.name not in grouped]
 
     def renewal_fields(self):
         return [field for field in self.visible_fields() if field.name in RENEWAL_FIELDS]
+
+    def email_choice_fields(self):
+        return [field for field in self.visible_fields() if field.name in EMAIL_CHOICE_FIELDS]
 
 
 class EmailAuthenticationForm(AuthenticationForm):

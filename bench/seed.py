@@ -188,6 +188,7 @@ def _create_learners(size, rng, now):
                 licence_number=f"MA{rng.randrange(10**5, 10**6)}",
                 licence_state=rng.choice(["Florida", "Texas", "Ohio", "New York", "Ontario"]),
                 date_joined=now - timedelta(days=rng.uniform(60, 900)),
+                email_confirmed_at=now,  # confirmed: the exam-day scenario takes final exams
             )
         )
     _bulk(User, users)
