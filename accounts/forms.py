@@ -28,9 +28,15 @@ class AdminUserCreationForm(UserCreationForm):
 class EmailChangeMixin:
     """A changed email address must be confirmed again (accounts/confirmation.py)."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.original_email = self.instance.email or ""
+
     @property
     def email_changed(self):
-        return "email" in self.changed_data
+        """Whether the saved address differs from the one before, in more than its case."""
+        email = self.cleaned_data.get("email") or ""
+        return email.lower() != self.original_email.lower()
 
     def save(self, commit=True):
         if self.email_changed:

@@ -33,8 +33,8 @@ def was_sent(user, kind, key):
 
 
 def sent_since(kind, since, users=None):
-    """The SentEmail rows of `kind` sent at or after `since` (optionally to those users)."""
-    rows = SentEmail.objects.filter(kind=kind, sent_at__gte=since)
+    """The SentEmail rows of `kind` sent after `since` (optionally to those users)."""
+    rows = SentEmail.objects.filter(kind=kind, sent_at__gt=since)
     if users is not None:
         rows = rows.filter(user__in=users)
     return rows
