@@ -157,10 +157,6 @@ class User(AbstractUser):
     def get_short_name(self):
         return self.first_name or self.legal_name or self.email
 
-    @property
-    def email_confirmed(self):
-        return self.email_confirmed_at is not None
-
     def renewal_period(self, today):
         """The licence period running `today` (accounts.renewal.RenewalPeriod)."""
         return renewal_period(self.renewal_due_on, self.renewal_period_months, today)
