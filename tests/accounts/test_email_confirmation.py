@@ -289,7 +289,7 @@ def test_the_final_exam_asks_an_unconfirmed_learner_to_confirm_first(
     detail = reverse("quizzes:detail", args=[exam_ready.pk])
     page = client.get(detail).text
     assert "confirmed your email address" in page
-    assert "Send the link again" in page
+    assert 'class="button" type="submit">Send the link again' in page  # the one next step
     assert "Start final exam" not in page
     # Starting is refused: no attempt, no clock.
     client.post(reverse("quizzes:start", args=[exam_ready.pk]))
@@ -311,8 +311,9 @@ def test_the_course_order_still_comes_first_for_an_unconfirmed_learner(
     enroll(unconfirmed, course)
     client.force_login(unconfirmed)
     page = client.get(reverse("quizzes:detail", args=[exam_ready.pk])).text
-    assert "every module is read" in page  # the first step is named
-    assert "Send the link again" in page  # and confirming is asked too
+    assert "every module is read" in page  # the first step is named, with the primary button
+    assert "Send the link again" in page  # and confirming is asked too, as a secondary one
+    assert 'class="button button--secondary" type="submit">Send the link again' in page
 
 
 def test_a_confirmed_learner_meets_no_confirmation_step(client, learner, course, exam_ready):
