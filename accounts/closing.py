@@ -31,6 +31,9 @@ def close_account(user):
     user.ce_hours_required = None
     user.renewal_due_on = None
     user.renewal_period_months = DEFAULT_PERIOD_MONTHS
+    user.email_confirmed_at = None
+    user.course_reminders = False
+    user.renewal_reminders = False
     user.is_active = False
     user.is_staff = False
     user.is_superuser = False

@@ -29,7 +29,26 @@ class AdminUserCreationForm(UserCreationForm):
         widgets = {"groups": forms.CheckboxSelectMultiple}
 
 
-class AdminUserEditForm(UserEditForm):
+class EmailChangeMixin:
+    """A changed email address must be confirmed again (accounts/confirmation.py)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.original_email = self.instance.email or ""
+
+    @property
+    def email_changed(self):
+        """Whether the saved address differs from the one before, in more than its case."""
+        email = self.cleaned_data.get("email") or ""
+        return email.lower() != self.original_email.lower()
+
+    def save(self, commit=True):
+        if self.email_changed:
+            self.instance.email_confirmed_at = None
+        return super().save(commit=commit)
+
+
+class AdminUserEditForm(EmailChangeMixin, UserEditForm):
     class Meta(UserEditForm.Meta):
         fields = UserEditForm.Meta.fields | set(PROFILE_FIELDS)
         widgets = {"groups": forms.CheckboxSelectMultiple}
@@ -158,10 +177,11 @@ class SignupForm(ProfileFieldsMixin, forms.ModelForm):
 
 
 RENEWAL_FIELDS = ("ce_hours_required", "renewal_due_on", "renewal_period_months")
+EMAIL_CHOICE_FIELDS = ("course_reminders", "renewal_reminders")
 HOURS_MESSAGE = f"Enter whole hours from {MIN_HOURS} to {MAX_HOURS}, or leave it empty."
 
 
-class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
+class ProfileForm(EmailChangeMixin, ProfileFieldsMixin, forms.ModelForm):
     """The learner's own details, and the licence renewal facts the dashboard measures
     CE hours against (all three optional; the period length defaults to 24 months)."""
 
@@ -208,6 +228,7 @@ class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
             "ncbtmb_number",
             "time_zone",
             *RENEWAL_FIELDS,
+            *EMAIL_CHOICE_FIELDS,
         )
         widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email"})}
 
@@ -229,10 +250,14 @@ class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
         return cleaned
 
     def identity_fields(self):
-        return [field for field in self.visible_fields() if field.name not in RENEWAL_FIELDS]
+        grouped = RENEWAL_FIELDS + EMAIL_CHOICE_FIELDS
+        return [field for field in self.visible_fields() if field.name not in grouped]
 
     def renewal_fields(self):
         return [field for field in self.visible_fields() if field.name in RENEWAL_FIELDS]
+
+    def email_choice_fields(self):
+        return [field for field in self.visible_fields() if field.name in EMAIL_CHOICE_FIELDS]
 
 
 class EmailAuthenticationForm(AuthenticationForm):

@@ -101,6 +101,29 @@ class User(AbstractUser):
         editable=False,
         help_text="When the learner closed the account; personal details were removed then.",
     )
+    # When the learner proved they read mail at `email` (accounts/confirmation.py); cleared
+    # whenever the address changes. A final exam waits on it, so certificates go to a
+    # confirmed address.
+    email_confirmed_at = models.DateTimeField(
+        "email confirmed at",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the learner confirmed this email address; empty until they do.",
+    )
+    # Optional emails, each with its own unsubscribe link (accounts/unsubscribe.py).
+    course_reminders = models.BooleanField(
+        "reminders of unfinished courses",
+        default=True,
+        help_text="An email when a course you started has been untouched for two weeks, at "
+        "most once a month per course.",
+    )
+    renewal_reminders = models.BooleanField(
+        "licence renewal reminders",
+        default=True,
+        help_text="An email 90 and 30 days before your licence renewal when your CE hours "
+        "are short of what your board requires.",
+    )
 
     objects = UserManager()
 
@@ -137,3 +160,29 @@ class User(AbstractUser):
     def renewal_period(self, today):
         """The licence period running `today` (accounts.renewal.RenewalPeriod)."""
         return renewal_period(self.renewal_due_on, self.renewal_period_months, today)
+
+
+class SentEmail(models.Model):
+    """One email sent to a user for a reason that must not send twice (accounts/sent_emails.py).
+
+    `kind` names the email ("course_reminder", "renewal_reminder"); `key` says which
+    occasion it was for ("course:12:2026-03", "renewal:2026-12-31:90"), chosen by the app that
+    decides whom to remind. The unique constraint is what makes sending idempotent: a second
+    run, or two at once, cannot record the same email twice.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sent_emails")
+    kind = models.CharField(max_length=40)
+    key = models.CharField(max_length=120)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "key"], name="accounts_sentemail_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.key} to user {self.user_id}"

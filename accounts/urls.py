@@ -10,6 +10,9 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("profile/delete/", views.delete_account, name="delete_account"),
+    path("confirm-email/resend/", views.resend_confirmation_view, name="resend_confirmation"),
+    path("confirm-email/<str:token>/", views.confirm_email_view, name="confirm_email"),
+    path("unsubscribe/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"

@@ -5,15 +5,26 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
-from cms.ratelimit import hit_scope, rate_limited
+from cms.ratelimit import Decision, hit_scope, rate_limited, too_many_requests
 
 from .closing import close_account
+from .confirmation import (
+    ConfirmationRefused,
+    confirm_email,
+    needs_confirmation,
+    resend_confirmation,
+    send_confirmation_email,
+    user_for_token,
+)
 from .forms import DeleteAccountForm, EmailAuthenticationForm, ProfileForm, SignupForm
+from .unsubscribe import UnsubscribeRefused, describe, read_token, unsubscribe, wants
 
 
 def _safe_next(request, default):
@@ -33,8 +44,13 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
+        send_confirmation_email(user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome! Your account is ready.")
+        messages.success(
+            request,
+            f"Welcome! Your account is ready. We have sent a link to {user.email}: follow it "
+            "to confirm your address before you take a final exam.",
+        )
         return redirect(_safe_next(request, "/dashboard/"))
     status = 400 if request.method == "POST" else 200
     return render(
@@ -65,11 +81,80 @@ class LogoutView(auth_views.LogoutView):
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        user = form.save()
         messages.success(request, "Your profile has been saved.")
+        if form.email_changed:
+            send_confirmation_email(user)
+            messages.info(
+                request,
+                f"We have sent a link to {user.email}: follow it to confirm your new address.",
+            )
         return redirect("accounts:profile")
     status = 400 if request.method == "POST" else 200
-    return render(request, "accounts/profile.html", {"form": form}, status=status)
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "needs_confirmation": needs_confirmation(request.user)},
+        status=status,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm_email_view(request, token):
+    """GET shows what the link confirms and a button; POST confirms.
+
+    Confirming on GET would let mail scanners and link previews, which open every link in an
+    email, confirm an address nobody read (docs/decisions.md)."""
+    try:
+        user = confirm_email(token) if request.method == "POST" else user_for_token(token)
+    except ConfirmationRefused as refusal:
+        return render(request, "accounts/confirm_email.html", {"error": str(refusal)}, status=400)
+    if request.method == "POST":
+        messages.success(request, f"Thank you: {user.email} is confirmed.")
+        if request.user.is_authenticated:
+            return redirect("/dashboard/")
+        return redirect("accounts:login")
+    return render(
+        request,
+        "accounts/confirm_email.html",
+        {"email": user.email, "confirmed": not needs_confirmation(user)},
+    )
+
+
+@login_required
+@require_POST
+def resend_confirmation_view(request):
+    """Send the confirmation link again; back to where the learner asked (the final exam
+    page or the profile)."""
+    outcome = resend_confirmation(request.user)
+    if outcome.retry_after:
+        return too_many_requests(
+            request, Decision(False, outcome.retry_after), "confirmation emails"
+        )
+    if outcome.sent:
+        messages.success(request, outcome.message)
+    else:
+        messages.info(request, outcome.message)
+    return redirect(_safe_next(request, reverse("accounts:profile")))
+
+
+@never_cache
+@csrf_exempt  # RFC 8058 one-click unsubscribe: mail clients POST without our CSRF token.
+@require_http_methods(["GET", "POST"])
+def unsubscribe_view(request, token):
+    """GET asks to confirm; POST turns the kind of email off. The signed token is the
+    authority, so the learner need not sign in (and a CSRF token could only unsubscribe
+    the person the link was sent to)."""
+    try:
+        user, kind = read_token(token)
+    except UnsubscribeRefused as refusal:
+        return render(request, "accounts/unsubscribe.html", {"error": str(refusal)}, status=400)
+    context = {"what": describe(kind), "subscribed": wants(user, kind)}
+    if request.method == "POST":
+        unsubscribe(user, kind)
+        context = {**context, "subscribed": False, "done": True}
+    return render(request, "accounts/unsubscribe.html", context)
 
 
 @login_required

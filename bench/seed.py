@@ -188,6 +188,7 @@ def _create_learners(size, rng, now):
                 licence_number=f"MA{rng.randrange(10**5, 10**6)}",
                 licence_state=rng.choice(["Florida", "Texas", "Ohio", "New York", "Ontario"]),
                 date_joined=now - timedelta(days=rng.uniform(60, 900)),
+                email_confirmed_at=now,  # confirmed: the exam-day scenario takes final exams
             )
         )
     _bulk(User, users)
@@ -547,14 +548,15 @@ def run_learners(prefix, count, course, ready_for=MODULE_QUIZZES):
     User = get_user_model()
     password = make_password(LEARNER_PASSWORD)
     emails = [f"{prefix}-{n:04d}@{RUN_DOMAIN}" for n in range(count)]
+    now = timezone.now()
     User.objects.bulk_create(
         [
-            User(email=e, password=password, legal_name=f"Run Learner {n}")
+            # Confirmed addresses: a final exam waits on one (accounts.confirmation).
+            User(email=e, password=password, legal_name=f"Run Learner {n}", email_confirmed_at=now)
             for n, e in enumerate(emails)
         ]
     )
     users = list(User.objects.filter(email__in=emails).order_by("email"))
-    now = timezone.now()
     began = now - timedelta(days=1)
     Enrollment.objects.bulk_create(
         [Enrollment(user=u, course=course, enrolled_at=began) for u in users]

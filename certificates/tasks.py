@@ -1,5 +1,6 @@
 from django_tasks import task
 
+from . import reminders
 from .audit import LOCK_WAIT_SECONDS, flush_buffered_lookups
 from .models import Certificate
 from .pdf import ensure_pdf
@@ -15,3 +16,15 @@ def generate_certificate_pdf(certificate_id):
 def flush_verification_log():
     """Move buffered verification lookups from Redis into the table (certificates/audit.py)."""
     return flush_buffered_lookups(wait=LOCK_WAIT_SECONDS)
+
+
+@task()
+def send_reminders():
+    """Send the course and renewal reminders that are due (certificates/reminders.py); run
+    daily, by cron through `manage.py send_reminders` (docs/operations.md)."""
+    run = reminders.send_reminders()
+    return {
+        "course_reminders": run.course_reminders,
+        "renewal_reminders": run.renewal_reminders,
+        "failed": run.failed,
+    }

@@ -14,8 +14,9 @@ every step (`quizzes.completion`). A closed step says why and links to what come
 opening it never starts a clock or uses an attempt (the views ask before they start anything).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from accounts.confirmation import needs_confirmation
 from courses.models import CoursePage, ModuleProgress
 
 from .completion import course_status
@@ -29,6 +30,8 @@ class Gate:
     reason: str = ""
     first_title: str = ""
     first_url: str = ""
+    # Set when the learner must also confirm their email address (the page offers to resend).
+    confirm_email: bool = False
 
 
 OPEN = Gate(True)
@@ -80,11 +83,32 @@ def evaluation_gate(course, status):
     return _closed(course, status, reason)
 
 
+# --- Email confirmation (issue 16): a final exam also waits on a confirmed address, so every
+# certificate goes to one. The rule is accounts.confirmation.needs_confirmation.
+CONFIRM_EMAIL_REASON = (
+    "The final exam opens once you have confirmed your email address, so that your "
+    "certificate reaches you."
+)
+
+
+def email_confirmation_gate(gate, user):
+    """`gate` (a final exam's), also closed until the learner's email address is confirmed.
+
+    The course order still comes first: a learner with modules left sees that step, and is
+    asked to confirm too."""
+    if not needs_confirmation(user):
+        return gate
+    if gate.open:
+        return Gate(False, CONFIRM_EMAIL_REASON, confirm_email=True)
+    return replace(gate, confirm_email=True)
+
+
 def quiz_gate(enrollment, quiz, course=None):
     """Whether the enrolled learner may open this quiz now (a module quiz or a final exam)."""
     course = course or quiz.course_page()
     if quiz.is_final_exam:
-        return final_exam_gate(course, course_status(enrollment))
+        gate = final_exam_gate(course, course_status(enrollment))
+        return email_confirmation_gate(gate, enrollment.user)
     read = ModuleProgress.objects.filter(
         enrollment=enrollment, module_id=quiz.module_id, completed_at__isnull=False
     ).exists()

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.utils import timezone
+
 import factory
 import wagtail_factories
 from factory.django import DjangoModelFactory
@@ -20,6 +22,8 @@ class UserFactory(DjangoModelFactory):
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+    # Confirmed, so a final exam is open to them; pass None for a learner who has not.
+    email_confirmed_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def save_password(obj, create, extracted, **kwargs):

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 import pytest
 
+from accounts.confirmation import make_token as confirmation_token
+from accounts.unsubscribe import make_token as unsubscribe_token
 from certificates.models import Certificate
 from courses.enrollment import enroll
 from courses.models import CoursePage, ModulePage, ModuleProgress
@@ -114,6 +116,28 @@ def rows(w):
             "accounts:password_reset_complete",
             "GET",
             reverse("accounts:password_reset_complete"),
+            ANYONE,
+        ),
+        # Email links: the signed token is the authority, so anyone holding it sees the page
+        # (a GET changes nothing; the POST confirms or unsubscribes).
+        (
+            "accounts:confirm_email",
+            "GET",
+            reverse("accounts:confirm_email", args=[confirmation_token(learner_a)]),
+            ANYONE,
+        ),
+        (
+            "accounts:resend_confirmation",
+            "GET",
+            reverse("accounts:resend_confirmation"),
+            (302, *NOBODY_BY_GET[1:]),
+        ),
+        (
+            "accounts:unsubscribe",
+            "GET",
+            reverse(
+                "accounts:unsubscribe", args=[unsubscribe_token(learner_a, "course_reminder")]
+            ),
             ANYONE,
         ),
         ("quizzes:detail", "GET", reverse("quizzes:detail", args=[w.quiz.pk]), SIGNED_IN),
