@@ -118,7 +118,7 @@ def test_module_page_says_when_its_quiz_opens(client, learner, joined, modules, 
     page = client.get(modules[0].url).text
     assert "opens when you have finished reading" in page
     assert f'<a class="button" href="{quiz_url}">' not in page
-    assert f'<a class="button" href="{modules[0].url}">Read: {modules[0].title}</a>' in page
+    assert "This is your next step." in page  # reading this module is the next step
     read_module(joined, modules[0])
     page = client.get(modules[0].url).text
     assert f'<a class="button" href="{quiz_url}">Take the quiz: {modules[0].title}</a>' in page
