@@ -23,6 +23,17 @@ from .renewal import (
 PROFILE_FIELDS = ("legal_name", "licence_number", "licence_state", "ncbtmb_number")
 
 
+# Who the learner is, as sign-up asks it and the profile edits it.
+IDENTITY_FIELDS = (
+    "email",
+    "legal_name",
+    "licence_number",
+    "licence_state",
+    "ncbtmb_number",
+    "time_zone",
+)
+
+
 class AdminUserCreationForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         fields = UserCreationForm.Meta.fields | set(PROFILE_FIELDS)
@@ -139,14 +150,7 @@ class SignupForm(ProfileFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = User
-        fields = (
-            "email",
-            "legal_name",
-            "licence_number",
-            "licence_state",
-            "ncbtmb_number",
-            "time_zone",
-        )
+        fields = IDENTITY_FIELDS
         widgets = {
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "legal_name": forms.TextInput(attrs={"autocomplete": "name"}),
@@ -220,16 +224,7 @@ class ProfileForm(EmailChangeMixin, ProfileFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = User
-        fields = (
-            "email",
-            "legal_name",
-            "licence_number",
-            "licence_state",
-            "ncbtmb_number",
-            "time_zone",
-            *RENEWAL_FIELDS,
-            *EMAIL_CHOICE_FIELDS,
-        )
+        fields = (*IDENTITY_FIELDS, *RENEWAL_FIELDS, *EMAIL_CHOICE_FIELDS)
         widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email"})}
 
     def __init__(self, *args, **kwargs):
