@@ -116,8 +116,11 @@ def test_a_finished_course_shows_its_certificate_at_once(
     page = client.get(course.url).text
     certificate = joined.certificate
     assert "Your certificate is ready" in page
-    assert reverse("certificates:pdf", args=[certificate.code]) in page
-    assert reverse("certificates:verify_code", args=[certificate.code]) in page
+    assert reverse("certificates:pdf", args=[certificate.display_code]) in page
+    assert certificate.get_absolute_url() in page
+    dashboard = client.get(reverse("dashboard")).text
+    assert "You are not taking a course yet" not in dashboard
+    assert "No course in progress." in dashboard
 
 
 def test_statuses_in_bulk_match_one_by_one(learner, course, joined, modules, quizzes, exam):
