@@ -121,6 +121,8 @@ def test_a_finished_course_shows_its_certificate_at_once(
     dashboard = client.get(reverse("dashboard")).text
     assert "You are not taking a course yet" not in dashboard
     assert "No course in progress." in dashboard
+    # On a phone the certificate's cells stack as cards; each says what it is.
+    assert '<td data-label="CE hours">' in dashboard
 
 
 def test_statuses_in_bulk_match_one_by_one(learner, course, joined, modules, quizzes, exam):
