@@ -203,7 +203,7 @@ def test_dashboard_lists_certificates_and_hours(client, certificate, learner):
     text = client.get("/dashboard/").text
     assert "Download certificate" in text
     assert f"/certificates/{certificate.display_code}.pdf" in text
-    assert "<td>1 CE</td>" in text  # one CE hour, in the singular
+    assert '<td data-label="CE hours">1 CE</td>' in text  # one CE hour, in the singular
 
 
 def test_admin_finds_and_revokes_with_a_reason(client, admin_user, certificate):

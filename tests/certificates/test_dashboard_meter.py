@@ -206,4 +206,4 @@ def test_a_certificate_of_one_hour_is_written_in_the_singular(client, learner, c
     certificate_for(learner, catalog, today, "1", "One hour")
     client.force_login(learner)
     html = client.get("/dashboard/").text
-    assert "<td>1 CE</td>" in html and "1 CEs" not in html
+    assert '<td data-label="CE hours">1 CE</td>' in html and "1 CEs" not in html
