@@ -53,10 +53,6 @@ class LearnerPath:
         return next((s for s in self.steps if s.state != DONE), None)
 
     @property
-    def complete(self):
-        return self.next is None
-
-    @property
     def todo(self):
         return [s for s in self.steps if s.state != DONE]
 
