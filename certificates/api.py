@@ -33,6 +33,11 @@ class Error(Schema):
     detail: str
 
 
+class InstructorOut(Schema):
+    name: str
+    credentials: str
+
+
 class CertificateOut(Schema):
     code: str
     status: str
@@ -44,6 +49,9 @@ class CertificateOut(Schema):
     issued_at: str
     provider_name: str
     provider_number: str
+    instructors: list[InstructorOut] = Field(
+        default_factory=list, description="The course's instructors, as the certificate states."
+    )
     verification_url: str
     credential_url: str
     revoked_at: str | None = None

@@ -58,6 +58,10 @@ def certificate_facts(enrollment, completed_at):
         "signatory_name": provider.signatory_name,
         "signatory_title": provider.signatory_title,
         "approvals": [[a.approver, a.number] for a in course.approvals.all()],
+        "instructors": [
+            [link.instructor.name, link.instructor.credentials]
+            for link in course.course_instructors.select_related("instructor")
+        ],
         # Not facts but images: copied into the certificate's own files at issue.
         "_images": {"signature": provider.signature_image, "logo": provider.logo},
     }

@@ -65,6 +65,10 @@ def public_facts(certificate):
         "issued_at": certificate.issued_at.isoformat(),
         "provider_name": certificate.provider_name,
         "provider_number": certificate.provider_number,
+        "instructors": [
+            {"name": name, "credentials": credentials}
+            for name, credentials in certificate.instructors
+        ],
         "verification_url": certificate.verification_url(),
         "credential_url": certificate.credential_url(),
     }

@@ -1,5 +1,7 @@
 """Certificates: immutable records of completed CE, with what they state snapshotted."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -8,6 +10,10 @@ from django.utils import timezone
 from cms.links import absolute_url
 
 from .codes import display
+
+# LinkedIn's documented "Add to profile" link for certifications: it opens the learner's
+# profile form prefilled; nothing is sent to LinkedIn until the learner saves it there.
+LINKEDIN_ADD_TO_PROFILE = "https://www.linkedin.com/profile/add"
 
 
 def licence_facts(licence_number, licence_state, ncbtmb_number):
@@ -54,6 +60,8 @@ class Certificate(models.Model):
     signatory_name = models.CharField(max_length=255, blank=True)
     signatory_title = models.CharField(max_length=255, blank=True)
     approvals = models.JSONField(default=list, blank=True)
+    # [[name, credentials], ...] in the course's order, as the course named them at issue.
+    instructors = models.JSONField(default=list, blank=True)
     # The learner's licence as it was at issue, kept only when the provider prints it on
     # certificates (ProviderSettings.show_licence_on_certificates); blank otherwise.
     licence_number = models.CharField(max_length=50, blank=True)
@@ -132,6 +140,25 @@ class Certificate(models.Model):
 
     def pdf_url(self):
         return reverse("certificates:pdf", args=[self.display_code])
+
+    def linkedin_add_url(self):
+        """The "Add to LinkedIn profile" link, prefilled with the course, the provider, the
+        issue month, the code and the verification URL (docs/decisions.md, issue 17)."""
+        issued = timezone.localdate(self.issued_at, timezone.get_default_timezone())
+        query = {
+            "startTask": "CERTIFICATION_NAME",
+            "name": self.course_title,
+            "organizationName": self.provider_name,
+            "issueYear": issued.year,
+            "issueMonth": issued.month,
+            "certUrl": self.verification_url(),
+            "certId": self.display_code,
+        }
+        return f"{LINKEDIN_ADD_TO_PROFILE}?{urlencode(query)}"
+
+    def instructor_names(self):
+        """Each instructor this certificate states, as "Name, credentials"."""
+        return [", ".join(part for part in pair if part) for pair in self.instructors]
 
     def licence_facts(self):
         """The learner's licence facts this certificate states (its snapshot), if any."""

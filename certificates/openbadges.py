@@ -49,6 +49,21 @@ def issuer_summary(certificate):
     return issuer
 
 
+def achievement_description(certificate):
+    """The course in a sentence or two, with its instructors when the certificate names them
+    (OB 3.0 has no instructor property; the description is where a reader, or a wallet,
+    finds them)."""
+    text = (
+        f"{certificate.course_type} continuing education course for massage therapists, "
+        f"{certificate.ce_hours.normalize()} CE hours, from {certificate.provider_name}."
+    )
+    instructors = certificate.instructor_names()
+    if instructors:
+        label = "Instructors" if len(instructors) > 1 else "Instructor"
+        text += f" {label}: {'; '.join(instructors)}."
+    return text
+
+
 def unsigned_credential(certificate):
     """The credential's claims, built from the certificate's snapshot only."""
     hours = _number(certificate.ce_hours)
@@ -82,11 +97,7 @@ def unsigned_credential(certificate):
                 "type": ["Achievement"],
                 "achievementType": "Course",
                 "name": certificate.course_title,
-                "description": (
-                    f"{certificate.course_type} continuing education course for massage "
-                    f"therapists, {certificate.ce_hours.normalize()} CE hours, from "
-                    f"{certificate.provider_name}."
-                ),
+                "description": achievement_description(certificate),
                 "criteria": {
                     "narrative": "Read every module, pass each module quiz and the final "
                     "exam, and submit the course evaluation."

@@ -6,6 +6,7 @@ import re
 
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 import segno
 from defusedxml import DefusedXmlException
@@ -128,7 +129,16 @@ def certificate_context(certificate):
         "name_size": size_step(certificate.learner_name, NAME_STEPS),
         "title_size": size_step(certificate.course_title, TITLE_STEPS),
         "seal_size": 26 if len(hours) <= 2 else 20 if len(hours) <= 4 else 15,
+        "revoked_on": revoked_on(certificate),
     }
+
+
+def revoked_on(certificate):
+    """The date a revoked certificate was revoked, in the site's zone (as its other dates
+    are), or None while it is valid."""
+    if not certificate.is_revoked:
+        return None
+    return timezone.localdate(certificate.revoked_at, timezone.get_default_timezone())
 
 
 def url_fetcher():
@@ -153,17 +163,38 @@ def html_to_pdf(html):
 
 
 def render_pdf(certificate):
-    """PDF bytes for a certificate, drawn from its snapshot only."""
+    """PDF bytes for a certificate, drawn from its snapshot only; a revoked certificate is
+    drawn stamped "REVOKED on <date>" across the page."""
     return html_to_pdf(
         render_to_string("certificates/certificate_pdf.html", certificate_context(certificate))
     )
 
 
 def ensure_pdf(certificate):
-    """The stored PDF, made and stored now if it is missing."""
+    """The stored PDF, made and stored now if it is missing (made when the certificate is
+    issued, so it is the clean copy)."""
     if certificate.pdf and certificate.pdf.storage.exists(certificate.pdf.name):
         return certificate.pdf
     content = render_pdf(certificate)
     certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(content), save=False)
     Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf.name)
     return certificate.pdf
+
+
+def revoked_pdf_name(certificate):
+    return f"certificates/revoked/{certificate.code}.pdf"
+
+
+def open_pdf(certificate):
+    """The PDF anyone holding the code downloads, open for reading.
+
+    While the certificate is valid, the copy stored at issue. Once it is revoked (for good:
+    revoking is never undone), a copy stamped "REVOKED on <date>", made the first time it is
+    asked for and kept beside the clean one; the clean copy is never handed out again."""
+    if not certificate.is_revoked:
+        return ensure_pdf(certificate).open("rb")
+    storage = certificate.pdf.storage
+    name = revoked_pdf_name(certificate)
+    if not storage.exists(name):
+        name = storage.save(name, ContentFile(render_pdf(certificate)))
+    return storage.open(name, "rb")

@@ -13,7 +13,7 @@ from .codes import MalformedCode, display, normalize
 from .lookup import find_certificate
 from .models import VerificationLog
 from .openbadges import issuer_profile, signed_credential
-from .pdf import ensure_pdf
+from .pdf import open_pdf
 from .status_list import LIST_ID, status_list_credential
 from .transcript import (
     TRANSCRIPT_HEADER,
@@ -74,12 +74,12 @@ def certificate_pdf(request, code):
         certificate = None
     if certificate is None:
         raise Http404("No certificate has this code.")
-    pdf = ensure_pdf(certificate)
     return FileResponse(
-        pdf.open("rb"),
+        open_pdf(certificate),
         content_type="application/pdf",
         as_attachment=True,
-        filename=f"certificate-{certificate.display_code}.pdf",
+        filename=f"certificate-{certificate.display_code}"
+        f"{'-revoked' if certificate.is_revoked else ''}.pdf",
     )
 
 
