@@ -17,7 +17,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install the project with its dev tools
+JS_VERIFIER := tests/verifiers/js
+JS_STAMP := $(JS_VERIFIER)/node_modules/.package-lock.json
+
+# Digital Bazaar's JavaScript verifier for tests/certificates/test_third_party_verifier.py,
+# exactly as pinned by its package-lock.json. Skipped (and so the test) when npm is missing.
+$(JS_STAMP): $(JS_VERIFIER)/package.json $(JS_VERIFIER)/package-lock.json
+	@if command -v npm >/dev/null; then \
+		cd $(JS_VERIFIER) && npm ci --no-audit --no-fund --loglevel=error; \
+	else \
+		echo "npm not found: the third-party verifier test will skip (apt-get install nodejs npm)"; \
+	fi
+
+install: $(STAMP) $(JS_STAMP) ## Create .venv and install the project with its dev tools
 
 setup: install ## Migrate the database and load the demo course and accounts
 	$(BIN)/python manage.py migrate --noinput

@@ -8,12 +8,26 @@ from django.db import transaction
 
 from cms.links import absolute_url
 
-from .credentials import OB_V3P0_CONTEXT, VC_V2_CONTEXT, decode_public_key, sign, verify
+from .credentials import (
+    CID_V1_CONTEXT,
+    OB_V3P0_CONTEXT,
+    VC_V2_CONTEXT,
+    decode_public_key,
+    sign,
+    verify,
+)
 from .models import Certificate, SigningKey
 from .signing_keys import current_private_key, publish
 from .status_list import status_entry
 
 CONTEXTS = [VC_V2_CONTEXT, OB_V3P0_CONTEXT]
+# Verifiers read the issuer profile as JSON-LD in safe mode, as a controller document: the CID
+# context defines its verificationMethod, assertionMethod, Multikey, controller and
+# publicKeyMultibase. Credentials keep CONTEXTS: their signatures cover their @context.
+ISSUER_PROFILE_CONTEXTS = [*CONTEXTS, CID_V1_CONTEXT]
+# The learner's name as an IdentityObject: an extension identityType, as the OB 3.0 spec's own
+# example does; plain "name" fails 1EdTech's schema where IdentifierTypeEnum lacks it.
+NAME_IDENTITY_TYPE = "ext:name"
 
 
 def issuer_id():
@@ -86,7 +100,7 @@ def unsigned_credential(certificate):
                 },
                 {
                     "type": "IdentityObject",
-                    "identityType": "name",
+                    "identityType": NAME_IDENTITY_TYPE,
                     "hashed": False,
                     "identityHash": certificate.learner_name,
                 },
@@ -126,6 +140,8 @@ def signed_credential(certificate):
             verification_method_id(key),
             locked.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         )
+        # A set of one proof: VC 2.0 allows either form, 1EdTech's OB 3.0 schema asks for a list.
+        credential["proof"] = [credential["proof"]]
         Certificate.objects.filter(pk=locked.pk).update(credential=credential)
     certificate.credential = credential
     return credential
@@ -141,7 +157,7 @@ def issuer_profile():
     publish(current_private_key())
     keys = list(SigningKey.objects.order_by("created_at"))
     profile = {
-        "@context": CONTEXTS,
+        "@context": ISSUER_PROFILE_CONTEXTS,
         "id": issuer_id(),
         "type": ["Profile"],
         "name": provider.provider_name,

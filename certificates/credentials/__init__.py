@@ -6,6 +6,7 @@ canonical N-Quads). Pure Python, no Django models, no network: JSON-LD contexts 
 """
 
 from .jsonld import (
+    CID_V1_CONTEXT,
     OB_V3P0_CONTEXT,
     VC_V2_CONTEXT,
     ContextNotBundled,
@@ -26,6 +27,7 @@ from .proofs import CHECKS, Check, VerificationResult, sign, verify
 
 __all__ = [
     "CHECKS",
+    "CID_V1_CONTEXT",
     "OB_V3P0_CONTEXT",
     "VC_V2_CONTEXT",
     "Check",

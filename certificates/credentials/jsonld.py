@@ -35,6 +35,9 @@ CONTEXTS_DIR = Path(__file__).resolve().parent / "contexts"
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 VC_EXAMPLES_V2_CONTEXT = "https://www.w3.org/ns/credentials/examples/v2"
 OB_V3P0_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+# Controlled Identifiers v1.0: defines verificationMethod, assertionMethod, controller and
+# Multikey (with publicKeyMultibase), which the issuer profile uses as a controller document.
+CID_V1_CONTEXT = "https://www.w3.org/ns/cid/v1"
 
 # URL -> (file in CONTEXTS_DIR, SHA-256 of that file). The digest pins the exact published bytes.
 BUNDLED_CONTEXTS: dict[str, tuple[str, str]] = {
@@ -49,6 +52,10 @@ BUNDLED_CONTEXTS: dict[str, tuple[str, str]] = {
     OB_V3P0_CONTEXT: (
         "ob-v3p0-context-3.0.3.json",
         "ef2fa9c7846dce233cc166b43639027278be4ee44f00bb1d45c75de2dd0cd761",
+    ),
+    CID_V1_CONTEXT: (
+        "cid-v1.jsonld",
+        "ea216ecc1cb02cd39b693dba2250141e270ba0bf95890be107dd9a9e8e43de85",
     ),
 }
 
