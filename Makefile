@@ -29,7 +29,7 @@ $(JS_STAMP): $(JS_VERIFIER)/package.json $(JS_VERIFIER)/package-lock.json
 		echo "npm not found: the third-party verifier test will skip (apt-get install nodejs npm)"; \
 	fi
 
-install: $(STAMP) $(JS_STAMP) ## Create .venv and install the project with its dev tools
+install: $(STAMP) ## Create .venv and install the project with its dev tools
 
 setup: install ## Migrate the database and load the demo course and accounts
 	$(BIN)/python manage.py migrate --noinput
@@ -38,7 +38,7 @@ setup: install ## Migrate the database and load the demo course and accounts
 run: setup ## Set everything up and serve the demo site on http://127.0.0.1:8000
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: install ## Run the whole test suite (DATABASE_URL picks the database; SQLite by default)
+test: install $(JS_STAMP) ## Run the whole test suite (DATABASE_URL picks the database; SQLite by default)
 	$(BIN)/python -m pytest
 
 lint: install ## Check code style with ruff
