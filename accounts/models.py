@@ -8,7 +8,22 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 
+from cms.text import code_points, invisible_characters
+
 from .renewal import DEFAULT_PERIOD_MONTHS, MAX_HOURS, MIN_HOURS, PERIOD_CHOICES, renewal_period
+
+
+def validate_visible_name(value):
+    """A name prints as typed: letters of any script, but no control, bidi or zero-width
+    characters (DESIGN.md, Learners), which would print a certificate name reversed or
+    hidden."""
+    hidden = invisible_characters(value)
+    if hidden:
+        raise ValidationError(
+            "Remove the invisible or direction-changing characters from the name "
+            f"({code_points(hidden)}); they would change how it prints on certificates.",
+            code="invisible_characters",
+        )
 
 
 def validate_time_zone(value):
@@ -55,6 +70,7 @@ class User(AbstractUser):
     legal_name = models.CharField(
         max_length=200,
         blank=True,
+        validators=[validate_visible_name],
         help_text="Your full legal name exactly as it must appear on certificates.",
     )
     licence_number = models.CharField("licence number", max_length=50, blank=True)

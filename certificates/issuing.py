@@ -15,6 +15,7 @@ from wagtail.models import Site
 
 from cms.links import absolute_url
 from cms.models import ProviderSettings
+from cms.text import without_invisible_characters
 from courses.models import CoursePage
 from quizzes.models import CourseCompletion
 
@@ -40,7 +41,9 @@ def certificate_facts(enrollment, completed_at):
         "title": "Certificate of Achievement"
         if course.course_type == CoursePage.HOME_STUDY
         else "Certificate of Completion",
-        "learner_name": user.legal_name or user.get_full_name(),
+        # Names are checked when typed; this keeps a name stored before that check (or set
+        # outside the forms) from printing reversed or with hidden characters.
+        "learner_name": without_invisible_characters(user.legal_name or user.get_full_name()),
         "licence_number": user.licence_number.strip() if shown else "",
         "licence_state": user.licence_state.strip() if shown else "",
         "ncbtmb_number": user.ncbtmb_number.strip() if shown else "",
