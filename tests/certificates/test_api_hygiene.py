@@ -53,9 +53,7 @@ def test_a_code_sent_1000_times_is_looked_up_and_logged_once(client, db):
     assert len(lookups) == 1
 
 
-def test_one_certificate_typed_many_ways_is_logged_once_with_one_result_each(
-    client, certificate
-):
+def test_one_certificate_typed_many_ways_is_logged_once_with_one_result_each(client, certificate):
     same = [certificate.display_code, certificate.code.lower(), f" {certificate.code} "]
     codes = [same[0], "nope", same[1], UNKNOWN, same[2], "nope"]
     results = bulk(client, codes).json()["results"]
