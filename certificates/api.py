@@ -1,32 +1,149 @@
-"""The public verification API (DESIGN.md section 5), with its OpenAPI document."""
+"""The public verification API (DESIGN.md section 5), with its OpenAPI document.
 
+Who may call it: anyone, with a lower rate limit per client address, or an association with
+an API key (`Authorization: Bearer <key>` or `X-API-Key: <key>`) and a higher limit per key.
+The callers are ninja auth classes, so the OpenAPI document names both key schemes, with an
+empty requirement beside them for anonymous use. Request bodies are JSON only (415 otherwise).
+Swagger UI at /api/v1/docs is served from our own static files (ninja's, with "ninja" in
+INSTALLED_APPS), so it runs under the site's Content Security Policy.
+"""
+
+import functools
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.http import JsonResponse
 
 from ninja import Body, NinjaAPI, Schema
+from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
+from ninja.security import APIKeyHeader, HttpBearer
 from pydantic import Field
 
 from cms.ratelimit import client_ip, hit
 
-from .api_keys import InvalidApiKey, authenticate_key, key_from_request
+from .api_keys import InvalidApiKey, authenticate_key
 from .audit import log_lookups, result_of
+from .batch_dedupe import distinct_codes
 from .codes import MalformedCode
 from .credential_check import check_credential
 from .lookup import find_certificate, find_many, public_facts
-from .models import VerificationLog
+from .models import AssociationApiKey, VerificationLog
+
+MAX_BULK = 1000
+JSON = "application/json"
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is asking (`request.auth`): an association's key, or None for anyone else."""
+
+    api_key: AssociationApiKey | None = None
+
+
+class TooManyRequests(Exception):
+    def __init__(self, retry_after):
+        super().__init__(f"Too many requests; retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
+def api_limit(api_key):
+    """Requests per minute for a caller: higher with an association key."""
+    if api_key is not None:
+        return settings.API_RATE_LIMIT_KEYED
+    return settings.API_RATE_LIMIT_ANONYMOUS
+
+
+def admit(request, api_key=None):
+    """Count one request against its caller's limit (per key, or per client address without
+    one) and return the Caller; raises TooManyRequests over the limit."""
+    bucket = f"api-key:{api_key.pk}" if api_key else f"api-ip:{client_ip(request)}"
+    decision = hit(bucket, api_limit(api_key))
+    if not decision.allowed:
+        raise TooManyRequests(decision.retry_after)
+    return Caller(api_key)
+
+
+def admit_key(request, text):
+    """The Caller for a presented API key.
+
+    A wrong, malformed or revoked key is counted against the client address's limit, as an
+    anonymous request is: guessing keys meets 429 like any other flood, and within the limit
+    each guess is answered 401.
+    """
+    try:
+        api_key = authenticate_key(text)
+    except InvalidApiKey as error:
+        admit(request)  # raises TooManyRequests once the address is over its limit
+        raise AuthenticationError(message=str(error)) from error
+    return admit(request, api_key)
+
+
+class ApiKeyBearer(HttpBearer):
+    openapi_description = "An association API key, sent as `Authorization: Bearer <key>`."
+
+    def authenticate(self, request, token):
+        token = token.strip()
+        return admit_key(request, token) if token else None
+
+
+class ApiKeyHeader(APIKeyHeader):
+    param_name = "X-API-Key"
+    openapi_description = "An association API key, sent as `X-API-Key: <key>`."
+
+    def authenticate(self, request, key):
+        key = (key or "").strip()
+        return admit_key(request, key) if key else None
+
+
+def anonymous(request):
+    """Callers without a key are served too, at the anonymous limit per client address."""
+    return admit(request)
+
+
+# Tried in order: a Bearer key (as before, it wins over X-API-Key), the header, then no key.
+CALLERS = [ApiKeyBearer(), ApiKeyHeader(), anonymous]
+# ninja lists the two key schemes under each operation's `security`; this adds the empty
+# requirement that says a call without a key is accepted too.
+KEY_OPTIONAL = {"security": [{}]}
 
 api = NinjaAPI(
     title="NMT CE certificate verification",
     version="1.0",
-    description="Verify certificates issued by this provider, one at a time or in bulk.",
+    description=(
+        "Verify certificates issued by this provider, one at a time or in bulk. "
+        "Anyone may call it (30 requests a minute per address by default); an association "
+        "API key, sent as `Authorization: Bearer <key>` or `X-API-Key: <key>`, raises the "
+        "limit. Request bodies are JSON (`Content-Type: application/json`)."
+    ),
     urls_namespace="api-v1",
+    auth=CALLERS,
 )
 
-MAX_BULK = 1000
+
+def json_bodies_only(run):
+    """Operation wrapper: a request with a body must send it as JSON, or it is answered 415
+    before anything else happens (no caller check, no lookup, no log row). An HTML form on
+    another site can only send form-encoded, multipart or text/plain bodies, so it cannot
+    make a visitor's browser run lookups here in the visitor's name."""
+
+    @functools.wraps(run)
+    def wrapped(request, *args, **kwargs):
+        if request.method in BODY_METHODS and request.content_type != JSON:
+            return JsonResponse(
+                {"detail": f"Send the request body as JSON, with Content-Type: {JSON}."},
+                status=415,
+            )
+        return run(request, *args, **kwargs)
+
+    return wrapped
+
+
+# "view" mode wraps the whole operation, ahead of ninja's auth and body parsing.
+api.add_decorator(json_bodies_only, mode="view")
 
 
 class Error(Schema):
@@ -73,35 +190,17 @@ class BulkOut(Schema):
     results: list[BulkResult]
 
 
-def api_limit(api_key):
-    """Requests per minute for a caller: higher with an association key."""
-    if api_key is not None:
-        return settings.API_RATE_LIMIT_KEYED
-    return settings.API_RATE_LIMIT_ANONYMOUS
-
-
-def admit(request):
-    """(association key or None, refusal response or None) for an API request."""
-    text = key_from_request(request)
-    api_key = None
-    if text:
-        try:
-            api_key = authenticate_key(text)
-        except InvalidApiKey as error:
-            return None, JsonResponse({"detail": str(error)}, status=401)
-    bucket = f"api-key:{api_key.pk}" if api_key else f"api-ip:{client_ip(request)}"
-    decision = hit(bucket, api_limit(api_key))
-    if not decision.allowed:
-        response = JsonResponse(
-            {
-                "detail": "Too many requests. Try again in "
-                f"{decision.retry_after} seconds, or ask for an association API key."
-            },
-            status=429,
-        )
-        response["Retry-After"] = str(decision.retry_after)
-        return api_key, response
-    return api_key, None
+@api.exception_handler(TooManyRequests)
+def too_many_requests(request, exc):
+    response = JsonResponse(
+        {
+            "detail": "Too many requests. Try again in "
+            f"{exc.retry_after} seconds, or ask for an association API key."
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(NinjaValidationError)
@@ -128,53 +227,53 @@ class CredentialReport(Schema):
 
 @api.post(
     "/credentials/verify",
-    response={200: CredentialReport, 401: Error, 422: Error, 429: Error},
+    response={200: CredentialReport, 401: Error, 415: Error, 422: Error, 429: Error},
     summary="Check a signed credential: format, issuer, proof, status and dates",
+    openapi_extra=KEY_OPTIONAL,
 )
 def verify_credential(request, credential: Body[dict[str, Any]]):
-    _, refusal = admit(request)
-    if refusal:
-        return refusal
     report = check_credential(credential)
     return Status(200, {"verified": report.verified, "checks": report.checks})
+
+
+def bulk_result(text, value, found):
+    """The answer for one code as submitted, from find_many's normalized form and finds."""
+    if isinstance(value, MalformedCode):
+        return {"code": text, "found": False, "detail": str(value)}
+    if value in found:
+        return {"code": text, "found": True, "certificate": public_facts(found[value])}
+    return {"code": text, "found": False, "detail": "No certificate has this code."}
 
 
 # Declared before "/certificates/{code}", which would otherwise match "verify".
 @api.post(
     "/certificates/verify",
-    response={200: BulkOut, 401: Error, 422: Error, 429: Error},
+    response={200: BulkOut, 401: Error, 415: Error, 422: Error, 429: Error},
     summary="Verify up to 1,000 certificates; one result per code, in order",
+    description=(
+        "Codes that name the same certificate (however typed: case, separators) are looked "
+        "up and logged once; the answer still has one result per submitted code."
+    ),
+    openapi_extra=KEY_OPTIONAL,
 )
 def verify_many(request, payload: BulkIn):
-    api_key, refusal = admit(request)
-    if refusal:
-        return refusal
-    normalized, found = find_many(payload.codes)
-    results = []
-    for text in payload.codes:
-        value = normalized[text]
-        if isinstance(value, MalformedCode):
-            results.append({"code": text, "found": False, "detail": str(value)})
-        elif value in found:
-            results.append(
-                {"code": text, "found": True, "certificate": public_facts(found[value])}
-            )
-        else:
-            results.append(
-                {"code": text, "found": False, "detail": "No certificate has this code."}
-            )
+    api_key = request.auth.api_key
+    batch = distinct_codes(payload.codes)
+    normalized, found = find_many(batch.firsts)
+    once = [bulk_result(text, normalized[text], found) for text in batch.firsts]
     log_lookups(
         request,
         VerificationLog.BULK,
         [
-            (
-                text,
-                result_of(found.get(normalized[text]), isinstance(normalized[text], Exception)),
-            )
-            for text in payload.codes
+            (text, result_of(found.get(normalized[text]), isinstance(normalized[text], Exception)))
+            for text in batch.firsts
         ],
         api_key,
     )
+    results = [
+        {**answer, "code": text}
+        for text, answer in zip(payload.codes, batch.spread(once), strict=True)
+    ]
     return Status(200, {"results": results})
 
 
@@ -182,11 +281,10 @@ def verify_many(request, payload: BulkIn):
     "/certificates/{code}",
     response={200: CertificateOut, 401: Error, 404: Error, 422: Error, 429: Error},
     summary="Verify one certificate",
+    openapi_extra=KEY_OPTIONAL,
 )
 def get_certificate(request, code: str):
-    api_key, refusal = admit(request)
-    if refusal:
-        return refusal
+    api_key = request.auth.api_key
     try:
         certificate = find_certificate(code)
     except MalformedCode as error:

@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import re
 import secrets
 
 from django.utils import timezone
@@ -11,6 +12,7 @@ from wagtail.log_actions import log
 from .models import AssociationApiKey
 
 KEY_PREFIX = "nmt"
+PREFIX_FORM = re.compile(r"[0-9a-f]{8}")  # secrets.token_hex(4): checked before any query
 
 
 def _hash(secret):
@@ -33,14 +35,6 @@ def create_api_key(name, created_by=None):
     return record, f"{KEY_PREFIX}_{prefix}_{secret}"
 
 
-def key_from_request(request):
-    """The presented key text, from `Authorization: Bearer` or `X-API-Key`, or ''."""
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip()
-    return request.headers.get("X-API-Key", "").strip()
-
-
 class InvalidApiKey(ValueError):
     pass
 
@@ -48,7 +42,7 @@ class InvalidApiKey(ValueError):
 def authenticate_key(text):
     """The active key record for a presented key; raises InvalidApiKey otherwise."""
     parts = text.split("_", 2)
-    if len(parts) != 3 or parts[0] != KEY_PREFIX:
+    if len(parts) != 3 or parts[0] != KEY_PREFIX or not PREFIX_FORM.fullmatch(parts[1]):
         raise InvalidApiKey("The API key is not in the expected form.")
     record = AssociationApiKey.objects.filter(prefix=parts[1]).first()
     if record is None or not hmac.compare_digest(record.key_hash, _hash(parts[2])):

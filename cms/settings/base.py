@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    "ninja",  # Swagger UI for /api/v1/docs from our own static files, not a CDN
     "django_tasks",
     "django_tasks_db",
     "django.contrib.auth",

@@ -216,3 +216,22 @@ def test_lookups_buffered_by_both_servers_show_in_the_log(servers, admin_user):
     status, _, page, _ = admin.request(f"{a}/admin/certificates/audit-log/")
     assert status == 200 and all(code in page for code in codes)
     assert VerificationLog.objects.filter(code__in=codes, result="not_found").count() == 2
+
+
+def test_the_api_docs_load_their_collected_static_files(servers, tmp_path):
+    """With production settings Swagger UI's files (ninja's) are collected with the rest under
+    hashed names (ManifestStaticFilesStorage), and the docs page names those: it needs no
+    CDN and nothing the Content Security Policy refuses."""
+    status, headers, page, _ = Browser().request(servers[0] + "/api/v1/docs")
+    assert status == 200
+    assert "'unsafe-inline'" not in headers["Content-Security-Policy"]
+    assert "cdn" not in page.lower()
+    names = re.findall(r'(?:src|href)="/static/(ninja/[^"]+)"', page)
+    assert {re.sub(r"\.[0-9a-f]{12}\.", ".", name) for name in names} >= {
+        "ninja/swagger-ui.css",
+        "ninja/swagger-ui-bundle.js",
+        "ninja/swagger-ui-init.js",
+    }
+    for name in names:
+        assert re.search(r"\.[0-9a-f]{12}\.", name), name
+        assert (tmp_path / "static" / name).is_file(), name
