@@ -12,6 +12,7 @@ from django.utils import timezone
 
 import pytest
 
+from accounts.models import User
 from certificates.issuing import revoke_certificate
 from certificates.models import Certificate
 from certificates.openbadges import check_proof, signed_credential
@@ -187,3 +188,9 @@ def test_no_linkedin_link_for_a_revoked_certificate(client, learner, revoked_cer
     page = client.get("/dashboard/").content.decode()
     assert "Revoked" in page
     assert "Add to LinkedIn profile" not in page
+
+
+def test_a_name_stored_before_the_check_prints_without_them(learner, request):
+    User.objects.filter(pk=learner.pk).update(legal_name="Ann\u202eeeB\u200b")
+    certificate = request.getfixturevalue("certificate")
+    assert certificate.learner_name == "AnneeB"
