@@ -60,7 +60,7 @@ def public_facts(certificate):
         "learner_name": certificate.learner_name,
         "course_title": certificate.course_title,
         "course_type": certificate.course_type,
-        "ce_hours": str(certificate.ce_hours.normalize()),
+        "ce_hours": format(certificate.ce_hours.normalize(), "f"),
         "completed_on": certificate.completed_on.isoformat(),
         "issued_at": certificate.issued_at.isoformat(),
         "provider_name": certificate.provider_name,
