@@ -142,14 +142,14 @@ def audit_log(request):
             f"Each view of this page moves up to {READ_CHUNKS * MOVE_CHUNK:,} of them; "
             "manage.py flush_verification_log moves them all.",
         )
-    logs = VerificationLog.objects.select_related("api_key").order_by("-at")
+    logs = VerificationLog.objects.select_related("api_key", "user").order_by("-at")
     result = request.GET.get("result", "")
     if result in dict(VerificationLog.RESULTS):
         logs = logs.filter(result=result)
     if request.GET.get("format") == "csv":
         return csv_response(
             "verification-log.csv",
-            ["at", "channel", "association", "ip address", "code", "result"],
+            ["at", "channel", "association", "ip address", "code", "result", "user"],
             (
                 [
                     log.at.isoformat(),
@@ -158,6 +158,7 @@ def audit_log(request):
                     log.ip_address or "",
                     log.code,  # as the caller typed it: untrusted
                     log.result,
+                    log.user.email if log.user else "",
                 ]
                 for log in logs.iterator()
             ),

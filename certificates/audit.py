@@ -67,8 +67,9 @@ def result_of(certificate, malformed=False):
     return VerificationLog.REVOKED if certificate.is_revoked else VerificationLog.VALID
 
 
-def log_lookups(request, channel, lookups, api_key=None):
-    """Record (code text, result) pairs for one request."""
+def log_lookups(request, channel, lookups, api_key=None, user=None):
+    """Record (code text, result) pairs for one request, with the signed-in `user` behind
+    them when there is one (the verification desk)."""
     now = timezone.now()
     ip = client_ip(request) or None
     entries = [
@@ -76,15 +77,17 @@ def log_lookups(request, channel, lookups, api_key=None):
             at=now,
             channel=channel,
             api_key=api_key,
+            user=user,
             ip_address=ip,
             code=loggable(code),
             result=result,
         )
         for code, result in lookups
     ]
-    if len(entries) == 1:
+    if len(entries) == 1 and user is None:
         log_one(entries[0])
-    else:  # a bulk request: its rows already share one statement
+    else:  # a bulk request: its rows already share one statement. The Redis buffer's
+        # records carry no user, so a desk lookup is written at once even when alone.
         VerificationLog.objects.bulk_create(entries)
     if api_key is not None and key_use_is_stale(api_key, now):
         AssociationApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)

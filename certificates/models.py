@@ -210,12 +210,26 @@ class VerificationLog(models.Model):
     PAGE = "page"
     API = "api"
     BULK = "bulk"
-    CHANNELS = [(PAGE, "Verify page"), (API, "API, one code"), (BULK, "API, bulk")]
+    DESK = "desk"
+    CHANNELS = [
+        (PAGE, "Verify page"),
+        (API, "API, one code"),
+        (BULK, "API, bulk"),
+        (DESK, "Verification desk"),
+    ]
 
     at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     channel = models.CharField(max_length=10, choices=CHANNELS)
     api_key = models.ForeignKey(
         AssociationApiKey, null=True, blank=True, on_delete=models.PROTECT, related_name="lookups"
+    )
+    # The signed-in person behind a verification desk lookup (none for the page and the API).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     code = models.CharField(max_length=64)
@@ -226,6 +240,7 @@ class VerificationLog(models.Model):
 
     class Meta:
         ordering = ["-at"]
+        permissions = [("use_verification_desk", "Can use the verification desk")]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.code} {self.result}"

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import desk_views, views
 
 app_name = "certificates"
 
 urlpatterns = [
     path("verify/", views.verify, name="verify"),
+    # Before "verify/<code>/", which would otherwise take "batch" for a code.
+    path("verify/batch/", desk_views.verification_desk, name="verification_desk"),
     path("verify/<str:code>/", views.verify_code, name="verify_code"),
     path("certificates/<str:code>.pdf", views.certificate_pdf, name="pdf"),
     path("credentials/issuer", views.issuer, name="issuer"),

@@ -127,7 +127,7 @@ def test_admin_manages_keys_and_reads_the_log(client, admin_user):
     log_url = reverse("audit_log_admin")
     assert CODE in client.get(log_url).text
     rows = list(csv.reader(io.StringIO(client.get(log_url, {"format": "csv"}).content.decode())))
-    assert rows[0] == ["at", "channel", "association", "ip address", "code", "result"]
+    assert rows[0] == ["at", "channel", "association", "ip address", "code", "result", "user"]
     assert rows[1][4] == CODE
 
 

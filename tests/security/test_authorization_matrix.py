@@ -87,6 +87,9 @@ NOT_FOUND = (404, 404, 404, 404, 404)
 OWNER_ONLY = (302, 200, 404, 404, 404)
 EDITORS = (302, 302, 302, 200, 200)
 ADMINS = (302, 302, 302, 302, 200)
+# The verification desk: association staff and administrators; others signed in get a 403
+# page saying who it is for (tests/certificates/test_verification_desk.py covers the staff).
+DESK = (302, 403, 403, 403, 200)
 
 
 def rows(w):
@@ -179,6 +182,12 @@ def rows(w):
             "GET",
             reverse("certificates:verify_code", args=[code]),
             ANYONE,
+        ),
+        (
+            "certificates:verification_desk",
+            "GET",
+            reverse("certificates:verification_desk"),
+            DESK,
         ),
         # Whoever holds the code may fetch the PDF and the credential: that is how verifiers
         # check them. The code is 80 random bits.
