@@ -194,3 +194,13 @@ def test_a_name_stored_before_the_check_prints_without_them(learner, request):
     User.objects.filter(pk=learner.pk).update(legal_name="Ann\u202eeeB\u200b")
     certificate = request.getfixturevalue("certificate")
     assert certificate.learner_name == "AnneeB"
+
+
+@pytest.mark.parametrize(("hours", "shown"), [("10", "10"), ("12.50", "12.5"), ("100", "100")])
+def test_ce_hours_are_written_plainly_in_the_api(client, certificate, hours, shown):
+    Certificate.objects.filter(pk=certificate.pk).update(ce_hours=hours)
+    from certificates.lookup import forget_certificate
+
+    forget_certificate(certificate.code)
+    facts = client.get(f"/api/v1/certificates/{certificate.display_code}").json()
+    assert facts["ce_hours"] == shown
