@@ -361,13 +361,11 @@ def machine():
 
 def cleanup(run_id, sessions, run_started):
     from bench.seed import delete_run_learners
-    from certificates.audit import flush_buffered_lookups
     from certificates.models import VerificationLog
 
     for part in ("quiz", "exam"):
         delete_run_learners(f"{run_id}-{part}")
     sessions.delete_all()
-    flush_buffered_lookups()  # lookups still buffered in Redis, so that none outlive the run
     VerificationLog.objects.filter(at__gte=run_started).delete()
 
 

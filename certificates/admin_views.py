@@ -3,7 +3,6 @@
 from contextlib import suppress
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -20,7 +19,6 @@ from cms.text import without_control_characters
 from courses.models import CoursePage
 
 from .api_keys import create_api_key, revoke_api_key
-from .audit import MOVE_CHUNK, READ_CHUNKS, flush_for_reading
 from .codes import MalformedCode, normalize
 from .issuing import RevocationRefused, revoke_certificate
 from .models import AssociationApiKey, Certificate, VerificationLog
@@ -128,20 +126,6 @@ def api_keys(request):
 def audit_log(request):
     """Browse verification lookups by date and result; export them as CSV."""
     _guard(request)
-    waiting = flush_for_reading()
-    if waiting is None:
-        messages.warning(
-            request,
-            "The most recent lookups could not be moved from Redis into the log just now; "
-            "they are kept there and will show once it can be reached.",
-        )
-    elif waiting > settings.VERIFICATION_LOG_FLUSH_AT:  # more than the buffer holds at rest
-        messages.warning(
-            request,
-            f"{waiting:,} more lookups are still waiting in Redis and are not shown yet. "
-            f"Each view of this page moves up to {READ_CHUNKS * MOVE_CHUNK:,} of them; "
-            "manage.py flush_verification_log moves them all.",
-        )
     logs = VerificationLog.objects.select_related("api_key", "user").order_by("-at")
     result = request.GET.get("result", "")
     if result in dict(VerificationLog.RESULTS):

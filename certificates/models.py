@@ -234,9 +234,6 @@ class VerificationLog(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     code = models.CharField(max_length=64)
     result = models.CharField(max_length=10, choices=RESULTS)
-    # Set on lookups that passed through the Redis buffer (certificates/audit.py): moving a
-    # batch twice writes each of them once.
-    buffered_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-at"]

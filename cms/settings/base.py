@@ -348,12 +348,6 @@ SEAT_TIME_SCALE = env("SEAT_TIME_SCALE")
 API_RATE_LIMIT_ANONYMOUS = env("API_RATE_LIMIT_ANONYMOUS")
 API_RATE_LIMIT_KEYED = env("API_RATE_LIMIT_KEYED")
 
-# With Redis, single verification lookups are logged to a buffer in Redis and moved into the
-# table in batches: when the buffer holds this many, and by a task at most this often (with
-# the database task queue). certificates/audit.py, docs/decisions.md.
-VERIFICATION_LOG_FLUSH_AT = 200
-VERIFICATION_LOG_FLUSH_SECONDS = 60
-
 # Ed25519 key that signs Open Badges credentials, as a multibase secret key (production), or
 # a file created on first use outside git (the embedded default). See docs/operations.md.
 CREDENTIAL_SIGNING_KEY = env("CREDENTIAL_SIGNING_KEY")

@@ -38,7 +38,7 @@ BUDGETS = {
     # + the learner's standing for the outline and the next step (5 queries)
     "quiz take": 14,
     "quiz result": 14,
-    # The audit row: 0 with Redis, which buffers it (tests/certificates/test_audit_buffer.py).
+    # The audit row is always one INSERT, with or without Redis (certificates/audit.py).
     "verify page": 1,  # session-free: look-up and site settings kept; the audit row
     "API one code": 1,  # the audit row; the certificate comes from the cache (DESIGN: <= 3)
     "API bulk": 1,  # the audit rows, in one statement; certificates from the cache
