@@ -24,23 +24,27 @@ from .transcript import (
 )
 
 
+def verify_form(request, code="", error=None):
+    """The verification form, with what was typed and why it is not a code (400) if so."""
+    return render(
+        request,
+        "certificates/verify.html",
+        {"code": code, "error": error},
+        status=400 if error else 200,
+    )
+
+
 @require_GET
 @rate_limited("verify_page", "verification look-ups", methods=("GET",))
 def verify(request):
     """The verification form; a submitted code goes to its own page."""
     text = request.GET.get("code", "").strip()
-    error = None
-    if text:
-        try:
-            return redirect("certificates:verify_code", code=display(normalize(text)))
-        except MalformedCode as malformed:
-            error = str(malformed)
-    return render(
-        request,
-        "certificates/verify.html",
-        {"code": text, "error": error},
-        status=400 if error else 200,
-    )
+    if not text:
+        return verify_form(request)
+    try:
+        return redirect("certificates:verify_code", code=display(normalize(text)))
+    except MalformedCode as malformed:
+        return verify_form(request, text, str(malformed))
 
 
 @require_GET
@@ -50,12 +54,7 @@ def verify_code(request, code):
         certificate = find_certificate(code)
     except MalformedCode as malformed:
         log_lookups(request, VerificationLog.PAGE, [(code, VerificationLog.MALFORMED)])
-        return render(
-            request,
-            "certificates/verify.html",
-            {"code": code, "error": str(malformed)},
-            status=400,
-        )
+        return verify_form(request, code, str(malformed))
     log_lookups(request, VerificationLog.PAGE, [(code, result_of(certificate))])
     return render(
         request,

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -86,32 +88,21 @@ class SuperuserMenuItem(MenuItem):
         return request.user.is_superuser
 
 
-@hooks.register("register_admin_menu_item")
-def certificates_menu_item():
-    return SuperuserMenuItem(
-        "Certificates", reverse("certificate_admin_list"), icon_name="doc-full", order=220
-    )
+# The certificate screens, for superusers only: (menu hook, label, URL name, icon, order).
+SUPERUSER_MENU = [
+    ("register_admin_menu_item", "Certificates", "certificate_admin_list", "doc-full", 220),
+    ("register_settings_menu_item", "Association API keys", "api_key_admin", "key", 900),
+    ("register_reports_menu_item", "Verification log", "audit_log_admin", "list-ul", 900),
+    ("register_reports_menu_item", "CE Broker roster", "roster_export_admin", "download", 910),
+]
 
 
-@hooks.register("register_settings_menu_item")
-def api_keys_menu_item():
-    return SuperuserMenuItem(
-        "Association API keys", reverse("api_key_admin"), icon_name="key", order=900
-    )
+def superuser_menu_item(label, url_name, icon_name, order):
+    return SuperuserMenuItem(label, reverse(url_name), icon_name=icon_name, order=order)
 
 
-@hooks.register("register_reports_menu_item")
-def audit_log_menu_item():
-    return SuperuserMenuItem(
-        "Verification log", reverse("audit_log_admin"), icon_name="list-ul", order=900
-    )
-
-
-@hooks.register("register_reports_menu_item")
-def roster_export_menu_item():
-    return SuperuserMenuItem(
-        "CE Broker roster", reverse("roster_export_admin"), icon_name="download", order=910
-    )
+for hook_name, *item in SUPERUSER_MENU:
+    hooks.register(hook_name, partial(superuser_menu_item, *item))
 
 
 @hooks.register("register_log_actions")
