@@ -20,7 +20,7 @@ from courses.enrollment import enrollment_for
 from .accommodations import Allowance, allowance
 from .gating import OPEN, Gate, quiz_gate
 from .models import Attempt
-from .scoring import score_attempt
+from .scoring import passes, score_attempt
 from .signals import quiz_passed
 
 
@@ -249,7 +249,7 @@ def submit(attempt, submitted=None, now=None, by_deadline=False):
     if submitted:
         answers.update(clean_answers(attempt, submitted))
     result = score_attempt(attempt.snapshot, answers)
-    passed = result.percent >= attempt.snapshot["pass_mark"]
+    passed = passes(result, attempt.snapshot["pass_mark"])
     won = Attempt.objects.filter(pk=attempt.pk, status=Attempt.OPEN).update(
         status=Attempt.SUBMITTED,
         answers=answers,

@@ -72,3 +72,9 @@ def score_attempt(snapshot, answers):
     return ScoreResult(
         tuple(score_question(q, answers.get(q["id"], ())) for q in snapshot["questions"])
     )
+
+
+def passes(result, pass_mark):
+    """The pass rule: the attempt's percentage (rounded to two places, ScoreResult.percent)
+    reaches the quiz's pass mark: 75.00 passes a 75 % quiz, 74.99 does not."""
+    return result.percent >= pass_mark

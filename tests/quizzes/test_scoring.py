@@ -17,7 +17,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from quizzes.models import Quiz
-from quizzes.scoring import MULTIPLE, SINGLE, TRUE_FALSE, score_attempt, score_question
+from quizzes.scoring import (
+    MULTIPLE,
+    SINGLE,
+    TRUE_FALSE,
+    passes,
+    score_attempt,
+    score_question,
+)
 
 KINDS = [SINGLE, MULTIPLE, TRUE_FALSE]
 
@@ -277,3 +284,23 @@ def test_learners_are_told_the_rule_and_the_pass_mark(pass_mark):
     assert "each wrong choice you tick takes away an equal share" in text
     assert "never scores below zero, so ticking every option scores nothing" in text
     assert f"You pass with {pass_mark}% or more." in text
+
+
+@pytest.mark.parametrize(
+    ("right", "of", "pass_mark", "passed"),
+    [(3, 4, 75, True), (2, 3, 67, False), (2, 3, 66, True), (0, 1, 0, True), (9, 10, 100, False)],
+)
+def test_the_pass_rule_compares_the_rounded_percentage(right, of, pass_mark, passed):
+    """2 of 3 is 66.67 %: it passes a 66 % quiz, not a 67 % one."""
+    snapshot = {
+        "questions": [
+            {
+                "id": n,
+                "kind": TRUE_FALSE,
+                "choices": [{"id": 1, "correct": True}, {"id": 2, "correct": False}],
+            }
+            for n in range(of)
+        ]
+    }
+    answers = {n: [1] for n in range(right)}
+    assert passes(score_attempt(snapshot, answers), pass_mark) is passed
