@@ -9,6 +9,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 
+from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetForm
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
 from .models import User
@@ -38,6 +39,22 @@ class AdminUserCreationForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         fields = UserCreationForm.Meta.fields | set(PROFILE_FIELDS)
         widgets = {"groups": forms.CheckboxSelectMultiple}
+
+
+class AdminPasswordResetForm(WagtailPasswordResetForm):
+    """Wagtail's admin reset form, for people who can use the admin only.
+
+    A learner who types their address here gets no email (the page says the same as for
+    anyone): their password is reset on the site's own form, whose email leads back to the
+    site, not to an admin they cannot enter."""
+
+    def get_users(self, email):
+        return (user for user in super().get_users(email) if can_use_admin(user))
+
+
+def can_use_admin(user):
+    """Whether the user may sign in to Wagtail's admin."""
+    return user.has_perm("wagtailadmin.access_admin")
 
 
 class EmailChangeMixin:

@@ -5,11 +5,18 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts.views import AdminPasswordResetView
 from certificates.api import api as certificates_api
 from cms import views
 from courses import views as course_views
 
 urlpatterns = [
+    # Before Wagtail's own, which it replaces: the same page under the site's rate limits.
+    path(
+        "admin/password_reset/",
+        AdminPasswordResetView.as_view(),
+        name="wagtailadmin_password_reset",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("accounts.urls")),
