@@ -329,6 +329,9 @@ WAGTAILIMAGES_IMAGE_MODEL = "cms.CustomImage"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # SVG for the course diagrams; templates render SVGs as-is with the `preserve-svg` filter.
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp", "svg"]
+# Every image upload goes through this form, which refuses SVGs with scripts or external
+# references (cms/svg.py).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.image_forms.ImageForm"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 # Video frames keep their shape with CSS (aspect-ratio) instead of inline styles, for the CSP.
