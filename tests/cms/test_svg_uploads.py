@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from wagtail.images import get_image_model
 from wagtail.images.forms import get_image_form
@@ -111,16 +112,21 @@ def test_the_multiple_upload_refuses_a_script(client, admin_user):
     assert not get_image_model().objects.exists()
 
 
+def chooser_upload(client, content):
+    return client.post(
+        reverse("wagtailimages_chooser:create"),
+        {"image-chooser-upload-title": "Picture", "image-chooser-upload-file": upload(content)},
+    )
+
+
 def test_the_chooser_upload_refuses_a_script(client, admin_user):
     client.force_login(admin_user)
-    client.post(
-        "/admin/images/chooser/upload/",
-        {
-            "image-chooser-upload-title": "Evil",
-            "image-chooser-upload-file": upload(UNSAFE["script"]),
-        },
-    )
+    response = chooser_upload(client, UNSAFE["script"])
+    assert response.status_code == 200
+    assert "has a &lt;script&gt; element" in response.json()["htmlFragment"]
     assert not get_image_model().objects.exists()
+    chooser_upload(client, SAFE)  # and the same request with a safe file is taken
+    assert get_image_model().objects.count() == 1
 
 
 def test_replacing_an_images_file_is_checked(client, admin_user):
