@@ -151,6 +151,13 @@ class ProfileFieldsMixin:
 
 
 class SignupForm(ProfileFieldsMixin, forms.ModelForm):
+    # A form field, not the model's: the model's would report an address already in use
+    # (its unique constraint), and sign-up must not say that (accounts/registration.py).
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
     time_zone = TimeZoneField()
     password1 = forms.CharField(
         label="Password",
@@ -167,11 +174,17 @@ class SignupForm(ProfileFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = User
-        fields = IDENTITY_FIELDS
-        widgets = {
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            "legal_name": forms.TextInput(attrs={"autocomplete": "name"}),
-        }
+        fields = tuple(name for name in IDENTITY_FIELDS if name != "email")
+        widgets = {"legal_name": forms.TextInput(attrs={"autocomplete": "name"})}
+
+    field_order = [*IDENTITY_FIELDS, "password1", "password2"]
+
+    def clean_email(self):
+        # No "already exists" here: that would tell anyone which addresses have accounts.
+        # accounts/registration.py handles a taken address after the form is valid.
+        email = self.cleaned_data["email"].strip().lower()
+        self.instance.email = email  # for the password validators (similarity to it)
+        return email
 
     def clean_password2(self):
         first = self.cleaned_data.get("password1")
@@ -191,6 +204,7 @@ class SignupForm(ProfileFieldsMixin, forms.ModelForm):
 
     def save(self, commit=True):
         user = super().save(commit=False)
+        user.email = self.cleaned_data["email"]
         user.set_password(self.cleaned_data["password1"])
         if commit:
             user.save()

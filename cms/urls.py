@@ -25,6 +25,7 @@ urlpatterns = [
     path(
         "admin/pages/<int:page_id>/edit/",
         require_admin_access(never_cache(guard_workflow_actions(EditView.as_view()))),
+        name="page_edit_guarded",
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

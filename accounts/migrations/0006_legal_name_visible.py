@@ -6,15 +6,19 @@ import accounts.models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_email_confirmation_and_reminders'),
+        ("accounts", "0005_email_confirmation_and_reminders"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='legal_name',
-            field=models.CharField(blank=True, help_text='Your full legal name exactly as it must appear on certificates.', max_length=200, validators=[accounts.models.validate_visible_name]),
+            model_name="user",
+            name="legal_name",
+            field=models.CharField(
+                blank=True,
+                help_text="Your full legal name exactly as it must appear on certificates.",
+                max_length=200,
+                validators=[accounts.models.validate_visible_name],
+            ),
         ),
     ]

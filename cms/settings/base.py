@@ -228,6 +228,7 @@ RATE_LIMITS = {
     "signup": (10, 60 * 60),
     "password_reset": (10, 60 * 60),
     "password_reset_email": (3, 60 * 60),
+    "signup_notice": (3, 60 * 60),
     "verify_page": (60, 60),
 }
 
