@@ -99,6 +99,13 @@ def confirm_email(token, now=None, max_age=MAX_AGE_SECONDS):
     return user
 
 
+def signs_in_on_confirmation(visitor, first_time):
+    """Whether confirming signs the learner in: only the first confirmation, and only for a
+    visitor nobody is signed in as. Sign-up leaves a new learner signed out, so the link is
+    how they arrive; used again later it only says the address is confirmed."""
+    return first_time and not visitor.is_authenticated
+
+
 def send_confirmation_email(user):
     """Email the learner a link that confirms their address (HTML and text). Returns whether
     the mail backend took it: a mail server that is down never fails a sign-up, and the

@@ -9,6 +9,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 
+from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetForm
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
 from .models import User
@@ -38,6 +39,22 @@ class AdminUserCreationForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         fields = UserCreationForm.Meta.fields | set(PROFILE_FIELDS)
         widgets = {"groups": forms.CheckboxSelectMultiple}
+
+
+class AdminPasswordResetForm(WagtailPasswordResetForm):
+    """Wagtail's admin reset form, for people who can use the admin only.
+
+    A learner who types their address here gets no email (the page says the same as for
+    anyone): their password is reset on the site's own form, whose email leads back to the
+    site, not to an admin they cannot enter."""
+
+    def get_users(self, email):
+        return (user for user in super().get_users(email) if can_use_admin(user))
+
+
+def can_use_admin(user):
+    """Whether the user may sign in to Wagtail's admin."""
+    return user.has_perm("wagtailadmin.access_admin")
 
 
 class EmailChangeMixin:
@@ -134,6 +151,13 @@ class ProfileFieldsMixin:
 
 
 class SignupForm(ProfileFieldsMixin, forms.ModelForm):
+    # A form field, not the model's: the model's would report an address already in use
+    # (its unique constraint), and sign-up must not say that (accounts/registration.py).
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
     time_zone = TimeZoneField()
     password1 = forms.CharField(
         label="Password",
@@ -150,11 +174,17 @@ class SignupForm(ProfileFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = User
-        fields = IDENTITY_FIELDS
-        widgets = {
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            "legal_name": forms.TextInput(attrs={"autocomplete": "name"}),
-        }
+        fields = tuple(name for name in IDENTITY_FIELDS if name != "email")
+        widgets = {"legal_name": forms.TextInput(attrs={"autocomplete": "name"})}
+
+    field_order = [*IDENTITY_FIELDS, "password1", "password2"]
+
+    def clean_email(self):
+        # No "already exists" here: that would tell anyone which addresses have accounts.
+        # accounts/registration.py handles a taken address after the form is valid.
+        email = self.cleaned_data["email"].strip().lower()
+        self.instance.email = email  # for the password validators (similarity to it)
+        return email
 
     def clean_password2(self):
         first = self.cleaned_data.get("password1")
@@ -174,6 +204,7 @@ class SignupForm(ProfileFieldsMixin, forms.ModelForm):
 
     def save(self, commit=True):
         user = super().save(commit=False)
+        user.email = self.cleaned_data["email"]
         user.set_password(self.cleaned_data["password1"])
         if commit:
             user.save()

@@ -1,5 +1,3 @@
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -7,23 +5,29 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cms.ratelimit import Decision, hit_scope, rate_limited, too_many_requests
+from wagtail.admin.views import account as wagtail_account_views
+
+from cms.ratelimit import Decision, rate_limited, too_many_requests
 
 from .closing import close_account
 from .confirmation import (
+    MAX_AGE_DAYS,
     ConfirmationRefused,
     confirm_email,
     needs_confirmation,
     resend_confirmation,
     send_confirmation_email,
+    signs_in_on_confirmation,
     user_for_token,
 )
 from .forms import DeleteAccountForm, EmailAuthenticationForm, ProfileForm, SignupForm
+from .mail_limits import may_email_address
+from .registration import register
 from .unsubscribe import UnsubscribeRefused, describe, read_token, unsubscribe, wants
 
 
@@ -39,25 +43,31 @@ def _safe_next(request, default):
 @require_http_methods(["GET", "POST"])
 @rate_limited("signup", "sign-ups")
 def signup(request):
+    """A valid form always leads to the same "Check your email" page, whether or not the
+    address already had an account (accounts/registration.py)."""
     if request.user.is_authenticated:
         return redirect(_safe_next(request, "/dashboard/"))
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        send_confirmation_email(user)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request,
-            f"Welcome! Your account is ready. We have sent a link to {user.email}: follow it "
-            "to confirm your address before you take a final exam.",
-        )
-        return redirect(_safe_next(request, "/dashboard/"))
+        register(form)
+        sent = reverse("accounts:signup_sent")
+        next_page = _safe_next(request, "")
+        return redirect(f"{sent}?{urlencode({'next': next_page})}" if next_page else sent)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
         "accounts/signup.html",
         {"form": form, "next": _safe_next(request, "")},
         status=status,
+    )
+
+
+@require_GET
+def signup_sent(request):
+    return render(
+        request,
+        "accounts/signup_sent.html",
+        {"next": _safe_next(request, ""), "max_age_days": MAX_AGE_DAYS},
     )
 
 
@@ -107,11 +117,18 @@ def confirm_email_view(request, token):
     Confirming on GET would let mail scanners and link previews, which open every link in an
     email, confirm an address nobody read (docs/decisions.md)."""
     try:
-        user = confirm_email(token) if request.method == "POST" else user_for_token(token)
+        user = user_for_token(token)
+        first_time = needs_confirmation(user)
+        if request.method == "POST":
+            user = confirm_email(token)
     except ConfirmationRefused as refusal:
         return render(request, "accounts/confirm_email.html", {"error": str(refusal)}, status=400)
     if request.method == "POST":
         messages.success(request, f"Thank you: {user.email} is confirmed.")
+        if signs_in_on_confirmation(request.user, first_time):
+            # Sign-up does not sign in (accounts/registration.py); the link, which proves
+            # the address, does, once.
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         if request.user.is_authenticated:
             return redirect("/dashboard/")
         return redirect("accounts:login")
@@ -182,10 +199,24 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form):
-        # At most a few emails an hour to one address, whoever asks. Past that the page still
-        # says "sent" (it never reveals whether an account exists), but nothing is sent.
-        email_key = hashlib.sha256(form.cleaned_data["email"].lower().encode()).hexdigest()
-        if not hit_scope("password_reset_email", email_key).allowed:
+        # At most a few emails an hour to one address, whoever asks (accounts/mail_limits.py).
+        # Past that the page still says "sent", but nothing is sent.
+        if not may_email_address("password_reset_email", form.cleaned_data["email"]):
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+@method_decorator(rate_limited("password_reset", "password reset requests"), name="dispatch")
+class AdminPasswordResetView(wagtail_account_views.PasswordResetView):
+    """Wagtail's admin password reset (/admin/password_reset/) under the site's limits.
+
+    The same requests per client address, and the same emails per address, counted in the
+    same buckets as the site's form: an inbox gets at most three reset emails an hour from
+    both forms together. Its form (settings.WAGTAILADMIN_USER_PASSWORD_RESET_FORM) only mails
+    people who can use the admin; learners reset at /accounts/password-reset/."""
+
+    def form_valid(self, form):
+        if not may_email_address("password_reset_email", form.cleaned_data["email"]):
             return redirect(self.get_success_url())
         return super().form_valid(form)
 

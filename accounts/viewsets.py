@@ -1,8 +1,38 @@
+from wagtail.users.views.users import IndexView as WagtailUserIndexView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
+
+from cms.spreadsheets import spreadsheet_safe
 
 from .forms import AdminUserCreationForm, AdminUserEditForm
 
 
+class UserIndexView(WagtailUserIndexView):
+    """Wagtail's user listing; its CSV export escapes formulas like every CSV we write.
+
+    (The xlsx export already stores every cell as text.)"""
+
+    custom_value_preprocess = {
+        **WagtailUserIndexView.custom_value_preprocess,
+        str: {WagtailUserIndexView.FORMAT_CSV: spreadsheet_safe},
+    }
+
+
 class UserViewSet(WagtailUserViewSet):
+    index_view_class = UserIndexView
+    # Without a list of columns Wagtail's export wrote one empty line per user.
+    list_export = [
+        "email",
+        "legal_name",
+        "licence_number",
+        "licence_state",
+        "ncbtmb_number",
+        "is_active",
+        "is_superuser",
+        "date_joined",
+        "last_login",
+        "email_confirmed_at",
+    ]
+    export_filename = "users"
+
     def get_form_class(self, for_update=False):
         return AdminUserEditForm if for_update else AdminUserCreationForm

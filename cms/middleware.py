@@ -3,6 +3,7 @@ import zoneinfo
 from django.conf import settings
 from django.http import JsonResponse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 from wagtail.contrib.redirects.middleware import RedirectMiddleware
 
@@ -79,6 +80,31 @@ class LearnerTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class PrivateResponsesMiddleware:
+    """Every response to a signed-in user is `Cache-Control: private, no-store`.
+
+    Such a response may hold personal data (the dashboard, the profile, transcripts, quiz
+    reviews): no shared cache may keep it and no browser may store it on disk. One rule for
+    every signed-in page, so a new page with personal data cannot forget it. A view that set
+    its own Cache-Control keeps it. Requests without a session cookie cannot be signed in and
+    are left alone (they are what the anonymous page cache serves).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            and not response.has_header("Cache-Control")
+            and getattr(request, "user", None) is not None
+            and request.user.is_authenticated
+        ):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 def learner_zone(user):

@@ -1,15 +1,32 @@
 from django.conf import settings
 from django.urls import include, path, re_path
+from django.views.decorators.cache import never_cache
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
+from wagtail.admin.views.pages.edit import EditView
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts.views import AdminPasswordResetView
 from certificates.api import api as certificates_api
 from cms import views
+from cms.workflow_actions import guard_workflow_actions
 from courses import views as course_views
 
 urlpatterns = [
+    # Before Wagtail's own, which it replaces: the same page under the site's rate limits.
+    path(
+        "admin/password_reset/",
+        AdminPasswordResetView.as_view(),
+        name="wagtailadmin_password_reset",
+    ),
+    # Before Wagtail's own: its page editor, safe against a workflow action posted twice.
+    path(
+        "admin/pages/<int:page_id>/edit/",
+        require_admin_access(never_cache(guard_workflow_actions(EditView.as_view()))),
+        name="page_edit_guarded",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("accounts.urls")),

@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cms.middleware.LearnerTimeZoneMiddleware",
+    "cms.middleware.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -227,6 +228,7 @@ RATE_LIMITS = {
     "signup": (10, 60 * 60),
     "password_reset": (10, 60 * 60),
     "password_reset_email": (3, 60 * 60),
+    "signup_notice": (3, 60 * 60),
     "verify_page": (60, 60),
 }
 
@@ -328,11 +330,17 @@ WAGTAILIMAGES_IMAGE_MODEL = "cms.CustomImage"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # SVG for the course diagrams; templates render SVGs as-is with the `preserve-svg` filter.
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp", "svg"]
+# Every image upload goes through this form, which refuses SVGs with scripts or external
+# references (cms/svg.py).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.image_forms.ImageForm"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 # Video frames keep their shape with CSS (aspect-ratio) instead of inline styles, for the CSP.
 WAGTAILEMBEDS_RESPONSIVE_HTML = False
 WAGTAIL_PASSWORD_RESET_ENABLED = True
+# The admin's reset form mails only people who can use the admin (its view, with the site's
+# rate limits, is accounts.views.AdminPasswordResetView, routed in cms/urls.py).
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "accounts.forms.AdminPasswordResetForm"  # noqa: S105
 # Nothing fetched from the internet at run time (and nothing about editors sent out): no
 # Gravatar avatars, no release check from the admin dashboard.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

@@ -1,5 +1,7 @@
 import re
 
+from django.core import mail
+
 import pytest
 from playwright.sync_api import expect
 
@@ -9,6 +11,14 @@ from quizzes.models import Quiz
 from tests.e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def confirmation_path(email):
+    """The path of the confirmation link last emailed to `email` (the live server runs in
+    this process, so its mail is in Django's test outbox)."""
+    message = [m for m in mail.outbox if m.to == [email]][-1]
+    link = re.search(r"/accounts/confirm-email/[^/\s]+/", message.body)
+    return link.group()
 
 
 def test_newcomer_signs_up_enrolls_reads_and_sees_progress(page, demo_site, settings):
@@ -27,6 +37,12 @@ def test_newcomer_signs_up_enrolls_reads_and_sees_progress(page, demo_site, sett
     page.get_by_label("Password", exact=True).fill("trigger-points-42")
     page.get_by_label("Password again").fill("trigger-points-42")
     page.get_by_role("button", name="Sign up").click()
+
+    # Sign-up signs nobody in (a taken address must look the same); the emailed link does.
+    expect(page.get_by_role("heading", level=1, name="Check your email")).to_be_visible()
+    assert_accessible(page)
+    page.goto(demo_site.url + confirmation_path("casey@example.com"))
+    page.get_by_role("button", name="Confirm my email address").click()
 
     expect(page.get_by_role("heading", level=1, name="Your dashboard")).to_be_visible()
     expect(page.get_by_text("You are not taking a course yet")).to_be_visible()

@@ -104,5 +104,6 @@ def test_signup_time_zone_starts_at_the_browsers_zone(phone, demo_site):
     phone.get_by_label("Password", exact=True).fill("kneading-knots-2026")
     phone.get_by_label("Password again").fill("kneading-knots-2026")
     phone.get_by_role("button", name="Sign up").click()
-    expect(phone.get_by_role("heading", level=1, name="Your dashboard")).to_be_visible()
+    expect(phone.get_by_role("heading", level=1, name="Check your email")).to_be_visible()
+    assert_fits(phone)
     assert User.objects.get(email="new.learner@example.com").time_zone == BROWSER_ZONE
