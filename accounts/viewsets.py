@@ -1,20 +1,13 @@
 from wagtail.users.views.users import IndexView as WagtailUserIndexView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
-from cms.spreadsheets import spreadsheet_safe
+from cms.spreadsheets import SpreadsheetSafeExportMixin
 
 from .forms import AdminUserCreationForm, AdminUserEditForm
 
 
-class UserIndexView(WagtailUserIndexView):
-    """Wagtail's user listing; its CSV export escapes formulas like every CSV we write.
-
-    (The xlsx export already stores every cell as text.)"""
-
-    custom_value_preprocess = {
-        **WagtailUserIndexView.custom_value_preprocess,
-        str: {WagtailUserIndexView.FORMAT_CSV: spreadsheet_safe},
-    }
+class UserIndexView(SpreadsheetSafeExportMixin, WagtailUserIndexView):
+    """Wagtail's user listing; its CSV export escapes formulas like every CSV we write."""
 
 
 class UserViewSet(WagtailUserViewSet):

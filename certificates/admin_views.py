@@ -1,18 +1,30 @@
-"""Administrators' certificate views: find a certificate, and revoke it with a reason."""
+"""Administrators' certificate screens: find a certificate and revoke it with a reason, the
+association API keys, the verification log and the CE Broker roster.
+
+The certificate list and the verification log are Wagtail reports (cms.admin_reports); the
+roster is a form that answers with a file in CE Broker's fixed layout (certificates.rosters).
+"""
 
 from contextlib import suppress
+from datetime import datetime
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.timezone import localtime
 from django.views.decorators.http import require_http_methods
 
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.log_actions import registry as log_registry
 
+import django_filters
+
+from cms.admin_reports import AdminReportView
 from cms.forms import IdChoiceField
 from cms.spreadsheets import csv_response
 from cms.text import without_control_characters
@@ -40,17 +52,42 @@ def _guard(request):
         raise PermissionDenied
 
 
-def certificate_list(request):
-    _guard(request)
-    query = without_control_characters(request.GET.get("q", "")).strip()
-    certificates = Certificate.objects.order_by("-issued_at")
-    if query:
-        condition = Q(learner_name__icontains=query) | Q(course_title__icontains=query)
-        with suppress(MalformedCode):
-            condition |= Q(code=normalize(query))
-        certificates = certificates.filter(condition)
-    page = Paginator(certificates, 50).get_page(request.GET.get("p"))
-    return render(request, "certificates/admin/list.html", {"page": page, "query": query})
+def certificate_search(queryset, text):
+    """Certificates whose learner or course name contains the text, or whose code it is
+    (typed in any case, with or without dashes)."""
+    text = without_control_characters(text).strip()
+    if not text:
+        return queryset
+    condition = Q(learner_name__icontains=text) | Q(course_title__icontains=text)
+    with suppress(MalformedCode):
+        condition |= Q(code=normalize(text))
+    return queryset.filter(condition)
+
+
+class CertificateList(AdminReportView):
+    """Find a certificate by code, learner or course; newest first, 50 a page."""
+
+    page_title = "Certificates"
+    header_icon = "doc-full"
+    index_url_name = "certificate_admin_list"
+    index_results_url_name = "certificate_admin_list_results"
+    is_searchable = True
+    verbose_name_plural = "certificates"
+    columns = [
+        TitleColumn("display_code", label="Code", url_name="certificate_admin_detail"),
+        Column("learner_name", label="Learner"),
+        Column("course_title", label="Course"),
+        Column("completed_on", label="Completed", accessor=lambda c: f"{c.completed_on:%Y-%m-%d}"),
+        Column("status", label="Status", accessor="get_status_display"),
+    ]
+
+    def get_base_queryset(self):
+        return Certificate.objects.order_by("-issued_at")
+
+    def search_queryset(self, queryset):
+        # The typed text, not Wagtail's cleaned one: its form refuses a NUL character and
+        # would then show every certificate; ours drops control characters and searches.
+        return certificate_search(queryset, self.request.GET.get(self.search_kwarg, ""))
 
 
 def history_of(instance):
@@ -123,36 +160,70 @@ def api_keys(request):
     )
 
 
-def audit_log(request):
-    """Browse verification lookups by date and result; export them as CSV."""
-    _guard(request)
-    logs = VerificationLog.objects.select_related("api_key", "user").order_by("-at")
-    result = request.GET.get("result", "")
-    if result in dict(VerificationLog.RESULTS):
-        logs = logs.filter(result=result)
-    if request.GET.get("format") == "csv":
-        return csv_response(
-            "verification-log.csv",
-            ["at", "channel", "association", "ip address", "code", "result", "user"],
-            (
-                [
-                    log.at.isoformat(),
-                    log.channel,
-                    log.api_key.name if log.api_key else "",
-                    log.ip_address or "",
-                    log.code,  # as the caller typed it: untrusted
-                    log.result,
-                    log.user.email if log.user else "",
-                ]
-                for log in logs.iterator()
-            ),
-        )
-    page = Paginator(logs, 100).get_page(request.GET.get("p"))
-    return render(
-        request,
-        "certificates/admin/audit_log.html",
-        {"page": page, "result": result, "results": VerificationLog.RESULTS},
+class VerificationLogFilterSet(WagtailFilterSet):
+    result = django_filters.ChoiceFilter(
+        label="Result", choices=VerificationLog.RESULTS, empty_label="All"
     )
+
+    class Meta:
+        model = VerificationLog
+        fields = []
+
+
+def who_looked_up(log):
+    """The association (API key) or the signed-in user behind a lookup, else "anonymous"."""
+    if log.api_key:
+        return log.api_key.name
+    if log.user:
+        return f"{log.user.email} (signed in)"
+    return "anonymous"
+
+
+class VerificationLogList(AdminReportView):
+    """Verification lookups, newest first, filtered by result; exported as CSV or xlsx."""
+
+    page_title = "Verification log"
+    header_icon = "list-ul"
+    index_url_name = "audit_log_admin"
+    index_results_url_name = "audit_log_admin_results"
+    filterset_class = VerificationLogFilterSet
+    paginate_by = 100
+    verbose_name_plural = "lookups"
+    columns = [
+        Column("at", label="When", accessor=lambda log: f"{localtime(log.at):%Y-%m-%d %H:%M:%S}"),
+        Column("channel", label="Channel", accessor="get_channel_display"),
+        Column("who", label="Association or user", accessor=who_looked_up),
+        Column("ip_address", label="Address"),
+        Column("code", label="Code"),  # as the caller typed it: untrusted, escaped on output
+        Column("result", label="Result", accessor="get_result_display"),
+    ]
+    export_filename = "verification-log"
+    # The CSV's columns and headings, as they were before the screen was a Wagtail report.
+    export_headings = {
+        "at": "at",
+        "channel": "channel",
+        "association": "association",
+        "ip_address": "ip address",
+        "code": "code",
+        "result": "result",
+        "user": "user",
+    }
+    list_export = list(export_headings)
+    custom_field_preprocess = {"at": {SpreadsheetExportMixin.FORMAT_CSV: datetime.isoformat}}
+
+    def get_base_queryset(self):
+        return VerificationLog.objects.select_related("api_key", "user").order_by("-at")
+
+    def to_row_dict(self, log):
+        return {
+            "at": log.at,
+            "channel": log.channel,
+            "association": log.api_key.name if log.api_key else "",
+            "ip_address": log.ip_address or "",
+            "code": log.code,
+            "result": log.result,
+            "user": log.user.email if log.user else "",
+        }
 
 
 class RosterForm(forms.Form):

@@ -6,7 +6,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+from wagtail.admin.menu import AdminOnlyMenuItem
 
 from quizzes.reports import FUNNEL_STAGES_HOOK, FunnelCondition
 
@@ -71,21 +71,32 @@ def certified_funnel_stage(course):
 @hooks.register("register_admin_urls")
 def certificate_admin_urls():
     return [
-        path("certificates/", admin_views.certificate_list, name="certificate_admin_list"),
+        path(
+            "certificates/", admin_views.CertificateList.as_view(), name="certificate_admin_list"
+        ),
+        path(
+            "certificates/results/",
+            admin_views.CertificateList.as_view(results_only=True),
+            name="certificate_admin_list_results",
+        ),
         path(
             "certificates/<int:pk>/",
             admin_views.certificate_detail,
             name="certificate_admin_detail",
         ),
         path("certificates/api-keys/", admin_views.api_keys, name="api_key_admin"),
-        path("certificates/audit-log/", admin_views.audit_log, name="audit_log_admin"),
+        path(
+            "certificates/audit-log/",
+            admin_views.VerificationLogList.as_view(),
+            name="audit_log_admin",
+        ),
+        path(
+            "certificates/audit-log/results/",
+            admin_views.VerificationLogList.as_view(results_only=True),
+            name="audit_log_admin_results",
+        ),
         path("certificates/roster/", admin_views.roster_export, name="roster_export_admin"),
     ]
-
-
-class SuperuserMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.is_superuser
 
 
 # The certificate screens, for superusers only: (menu hook, label, URL name, icon, order).
@@ -98,7 +109,7 @@ SUPERUSER_MENU = [
 
 
 def superuser_menu_item(label, url_name, icon_name, order):
-    return SuperuserMenuItem(label, reverse(url_name), icon_name=icon_name, order=order)
+    return AdminOnlyMenuItem(label, reverse(url_name), icon_name=icon_name, order=order)
 
 
 for hook_name, *item in SUPERUSER_MENU:

@@ -1,9 +1,16 @@
-"""Admin reports: quiz statistics, course rosters and evaluations, each exportable as CSV."""
+"""Admin reports: quiz statistics, course rosters and evaluations, each exportable as CSV.
+
+The lists of quizzes and courses are Wagtail reports (cms.admin_reports). The report of one
+quiz or course stays a view of its own: charts, a funnel and evaluation summaries around
+rows computed in Python (quizzes.statistics, quizzes.reports), not a queryset to list."""
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from wagtail.admin.ui.tables import Column, TitleColumn
+
+from cms.admin_reports import AdminReportView
 from cms.charts import funnel_chart
 from cms.spreadsheets import csv_response
 from courses.models import CoursePage
@@ -39,10 +46,28 @@ def _guard(request, rule=can_see_quiz_statistics):
         raise PermissionDenied
 
 
-def quiz_list(request):
-    _guard(request)
-    quizzes = Quiz.objects.select_related("module", "course").order_by("title")
-    return render(request, "quizzes/admin/quiz_list.html", {"quizzes": quizzes})
+def quiz_belongs_to(quiz):
+    """The module a quiz belongs to, or the course whose final exam it is."""
+    return quiz.module.title if quiz.module else f"Final exam of {quiz.course.title}"
+
+
+class QuizList(AdminReportView):
+    """Every quiz, by title, each opening its statistics."""
+
+    access_rule = staticmethod(can_see_quiz_statistics)
+    page_title = "Quiz statistics"
+    header_icon = "tasks"
+    index_url_name = "quiz_reports"
+    paginate_by = None  # a page of every quiz, as before (there are a few dozen)
+    verbose_name_plural = "quizzes"
+    columns = [
+        TitleColumn("title", label="Quiz", url_name="quiz_report"),
+        Column("belongs_to", label="Belongs to", accessor=quiz_belongs_to),
+        Column("pass_mark", label="Pass mark", accessor=lambda quiz: f"{quiz.pass_mark}%"),
+    ]
+
+    def get_base_queryset(self):
+        return Quiz.objects.select_related("module", "course").order_by("title")
 
 
 def quiz_report(request, quiz_id):
@@ -66,10 +91,19 @@ def quiz_report(request, quiz_id):
     )
 
 
-def course_list(request):
-    _guard(request, can_see_rosters)
-    courses = CoursePage.objects.defer_streamfields().order_by("title")
-    return render(request, "quizzes/admin/course_list.html", {"courses": courses})
+class CourseList(AdminReportView):
+    """Every course, by title, each opening its roster, funnel and evaluations."""
+
+    access_rule = staticmethod(can_see_rosters)
+    page_title = "Course rosters"
+    header_icon = "group"
+    index_url_name = "course_reports"
+    paginate_by = None  # a page of every course, as before
+    verbose_name_plural = "courses"
+    columns = [TitleColumn("title", label="Course", url_name="course_report")]
+
+    def get_base_queryset(self):
+        return CoursePage.objects.defer_streamfields().order_by("title")
 
 
 def course_report(request, course_id):

@@ -203,9 +203,9 @@ def course_outline_panel(request, course, enrollment):
 @hooks.register("register_admin_urls")
 def report_urls():
     return [
-        path("reports/quizzes/", admin_views.quiz_list, name="quiz_reports"),
+        path("reports/quizzes/", admin_views.QuizList.as_view(), name="quiz_reports"),
         path("reports/quizzes/<int:quiz_id>/", admin_views.quiz_report, name="quiz_report"),
-        path("reports/courses/", admin_views.course_list, name="course_reports"),
+        path("reports/courses/", admin_views.CourseList.as_view(), name="course_reports"),
         path("reports/courses/<int:course_id>/", admin_views.course_report, name="course_report"),
     ]
 

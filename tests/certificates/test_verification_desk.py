@@ -36,6 +36,7 @@ from courses.models import ModulePage, ModuleProgress
 from courses.progress import record_view
 from quizzes.completion import record_completion_if_complete
 from tests.factories import UserFactory
+from tests.spreadsheets import csv_rows
 
 URL = "/verify/batch/"
 
@@ -444,7 +445,7 @@ def test_the_log_screen_shows_desk_lookups_and_who_made_them(client, staff, admi
     response = client.get(reverse("audit_log_admin"))
     assert "Verification desk" in response.text
     assert "auditor@board.example (signed in)" in response.text
-    rows = read_csv(client.get(reverse("audit_log_admin"), {"format": "csv"}))
+    rows = csv_rows(client.get(reverse("audit_log_admin"), {"export": "csv"}))
     assert rows[1][1] == "desk"
     assert rows[1][6] == "auditor@board.example"
 

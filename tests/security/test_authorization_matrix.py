@@ -244,6 +244,12 @@ def rows(w):
         ("course_report", "GET", reverse("course_report", args=[course.pk]), ADMINS),
         ("certificate_admin_list", "GET", reverse("certificate_admin_list"), ADMINS),
         (
+            "certificate_admin_list_results",
+            "GET",
+            reverse("certificate_admin_list_results"),
+            ADMINS,
+        ),
+        (
             "certificate_admin_detail",
             "GET",
             reverse("certificate_admin_detail", args=[w.certificate.pk]),
@@ -251,6 +257,8 @@ def rows(w):
         ),
         ("api_key_admin", "GET", reverse("api_key_admin"), ADMINS),
         ("audit_log_admin", "GET", reverse("audit_log_admin"), ADMINS),
+        ("audit_log_admin_results", "GET", reverse("audit_log_admin_results"), ADMINS),
+        ("audit_log_admin", "GET", reverse("audit_log_admin") + "?export=csv", ADMINS),
         ("roster_export_admin", "GET", reverse("roster_export_admin"), ADMINS),
         # Wagtail's admin: instructors reach the course tree, images and quiz authoring only.
         ("wagtailadmin_home", "GET", reverse("wagtailadmin_home"), EDITORS),
