@@ -115,3 +115,29 @@ def test_learners_cannot_see_reports(client, learner, course, activity):
         reverse("course_report", args=[course.pk]),
     ):
         assert client.get(url).status_code in (302, 403)
+
+
+def test_the_quiz_and_course_lists_link_to_their_reports(client, instructor, admin_user, course):
+    module_quiz = make_quiz(module=course.get_children().first().specific, pass_mark=80)
+    final_exam = make_quiz(course=course, title="Final")
+    client.force_login(instructor)
+    quizzes = client.get(reverse("quiz_reports")).text
+    assert f'<a href="{reverse("quiz_report", args=[module_quiz.pk])}">' in quizzes
+    assert f'<a href="{reverse("quiz_report", args=[final_exam.pk])}">' in quizzes
+    assert f"Final exam of {course.title}" in quizzes and "80%" in quizzes
+    client.force_login(admin_user)
+    courses = client.get(reverse("course_reports")).text
+    assert f'<a href="{reverse("course_report", args=[course.pk])}">' in courses
+
+
+@pytest.mark.parametrize(
+    ("who", "url_name"),
+    [
+        ("learner", "quiz_reports"),
+        ("instructor", "course_reports"),
+        ("reviewer", "course_reports"),
+    ],
+)
+def test_the_lists_keep_their_access_rules(client, request, who, url_name):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(reverse(url_name)).status_code in (302, 403)
