@@ -27,7 +27,9 @@ def test_a_superuser_sees_every_certificate_screen(client, admin_user):
 
 
 @pytest.mark.parametrize("who", ["instructor", "reviewer"])
-def test_other_admin_users_see_none(client, request, who):
+def test_other_admin_users_see_none(client, db, request, who):
+    # `db` by name: the user comes from getfixturevalue, which pytest-django cannot see, and
+    # would otherwise order the test after the transactional ones that empty the database.
     client.force_login(request.getfixturevalue(who))
     page = menu_of(client)
     for url in URLS:

@@ -138,6 +138,8 @@ def test_the_quiz_and_course_lists_link_to_their_reports(client, instructor, adm
         ("reviewer", "course_reports"),
     ],
 )
-def test_the_lists_keep_their_access_rules(client, request, who, url_name):
+def test_the_lists_keep_their_access_rules(client, db, request, who, url_name):
+    # `db` by name: the user comes from getfixturevalue, which pytest-django cannot see, and
+    # would otherwise order the test after the transactional ones that empty the database.
     client.force_login(request.getfixturevalue(who))
     assert client.get(reverse(url_name)).status_code in (302, 403)
