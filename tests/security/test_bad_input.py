@@ -222,7 +222,7 @@ def forms(w):
             "admin",
             "get",
             reverse("audit_log_admin"),
-            ["q", "result", "format", "p"],
+            ["q", "result", "export", "p"],
         ),
         (
             "certificate search",
