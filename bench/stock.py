@@ -30,7 +30,7 @@ SETTINGS_CHANGES = (
     ("DEBUG = True\n", "DEBUG = False\n"),
     ("ALLOWED_HOSTS = []\n", 'ALLOWED_HOSTS = ["127.0.0.1", "localhost"]\n'),
 )
-OK_VIEW = '''
+OK_VIEW = """
 
 # Added by bench/stock.py: the view every throughput ratio is measured against.
 from django.http import HttpResponse  # noqa: E402
@@ -41,7 +41,7 @@ def ok(request):
 
 
 urlpatterns.append(path("ok", ok))
-'''
+"""
 
 
 def django_admin():
