@@ -8,14 +8,19 @@ Steps (docs/benchmarks.md explains the figures):
    start with nmt_bench because this script may drop and recreate it) is created, migrated
    and seeded unless it already holds the size (bench/seed.py);
 2. gunicorn serves cms.wsgi with bench.settings (DEBUG off, Redis cache and sessions from
-   BENCH_REDIS_URL, raised rate limits) on a free local port, 4 sync workers by default;
-3. wrk (-c8, 2 threads) measures each page with the bare "ok" view measured before and after
-   it (interleaved), so every page has its own baseline from the same minutes;
-4. quiz start and submit are driven by bench/client.py (Python threads; wrk cannot follow
-   the attempt id from one request to the next), with its own bare-view baseline;
-5. the exam-day scenario: 200 learners start the same final exam within 10 seconds, then
-   submit; errors and duplicate attempts (counted in the database) must be 0;
-6. the table is printed and written to bench/results/<size>-<timestamp>.json, with a growth
+   BENCH_REDIS_URL, raised rate limits) on a free local port, 4 sync workers by default, and
+   a second gunicorn with the same flags serves a stock `django-admin startproject` project
+   with one "ok" view (bench/stock.py), the yardstick of DESIGN.md section 6;
+3. every distinct request of every endpoint is sent once, then 1 s of wrk each (warm-up);
+4. wrk (-c8, 2 threads) measures each page with our bare "ok" view and the stock one measured
+   side by side before and after it (interleaved), so every page has both baselines from the
+   same minutes;
+5. quiz start and submit are driven by bench/client.py (Python threads; wrk cannot follow
+   the attempt id from one request to the next), with both baselines from the same client;
+6. the exam-day scenario: 200 learners start the same final exam within 10 seconds, then
+   submit; errors and duplicate attempts (counted in the database) must be 0; the server's
+   CPU per learner is reported;
+7. the table is printed and written to bench/results/<size>-<timestamp>.json, with a growth
    comparison against the newest result of every other size.
 
 Learners made for the quiz runs, their sessions and the verification log rows written
@@ -532,7 +537,8 @@ def main(argv=None):
             "stock": f"django-admin startproject {stock.app.split('.')[0]} (this virtualenv's "
             f"Django), DEBUG = False, ALLOWED_HOSTS set, HttpResponse('ok') at /ok; same "
             f"gunicorn flags ({args.workers} sync workers), none of our settings variables",
-            "wrk": f"-t2 -c{args.connections}, {seconds} s per run, interleaved with bare runs",
+            "wrk": f"-t2 -c{args.connections}, {seconds} s per run, interleaved with pairs "
+            "of bare runs (ours and the stock project's, side by side)",
             "python_client": "8 threads, http.client, one connection per request",
             "database": url.rsplit("@", 1)[-1],
             "redis": redis_url,
