@@ -8,14 +8,19 @@ Steps (docs/benchmarks.md explains the figures):
    start with nmt_bench because this script may drop and recreate it) is created, migrated
    and seeded unless it already holds the size (bench/seed.py);
 2. gunicorn serves cms.wsgi with bench.settings (DEBUG off, Redis cache and sessions from
-   BENCH_REDIS_URL, raised rate limits) on a free local port, 4 sync workers by default;
-3. wrk (-c8, 2 threads) measures each page with the bare "ok" view measured before and after
-   it (interleaved), so every page has its own baseline from the same minutes;
-4. quiz start and submit are driven by bench/client.py (Python threads; wrk cannot follow
-   the attempt id from one request to the next), with its own bare-view baseline;
-5. the exam-day scenario: 200 learners start the same final exam within 10 seconds, then
-   submit; errors and duplicate attempts (counted in the database) must be 0;
-6. the table is printed and written to bench/results/<size>-<timestamp>.json, with a growth
+   BENCH_REDIS_URL, raised rate limits) on a free local port, 4 sync workers by default, and
+   a second gunicorn with the same flags serves a stock `django-admin startproject` project
+   with one "ok" view (bench/stock.py), the yardstick of DESIGN.md section 6;
+3. every distinct request of every endpoint is sent once, then 1 s of wrk each (warm-up);
+4. wrk (-c8, 2 threads) measures each page with our bare "ok" view and the stock one measured
+   side by side before and after it (interleaved), so every page has both baselines from the
+   same minutes;
+5. quiz start and submit are driven by bench/client.py (Python threads; wrk cannot follow
+   the attempt id from one request to the next), with both baselines from the same client;
+6. the exam-day scenario: 200 learners start the same final exam within 10 seconds, then
+   submit; errors and duplicate attempts (counted in the database) must be 0; the server's
+   CPU per learner is reported;
+7. the table is printed and written to bench/results/<size>-<timestamp>.json, with a growth
    comparison against the newest result of every other size.
 
 Learners made for the quiz runs, their sessions and the verification log rows written
@@ -27,10 +32,12 @@ import json
 import os
 import platform
 import secrets
+import shutil
 import signal
 import string
 import subprocess  # runs nproc and wrk --version, fixed programs, no shell  # nosec B404
 import sys
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -59,17 +66,23 @@ from bench.server import (
     setup_django,
 )
 from bench.sizes import SIZES
+from bench.stock import OK_PATH as STOCK_OK_PATH
+from bench.stock import StockServer, build_project
 
 SAMPLE_LEARNERS = 40
 SAMPLE_CODES = 1000
 BULK_CODES = 1000
 
-TARGETS = {  # DESIGN.md section 6: throughput as a ratio to the bare view
+TARGETS = {  # DESIGN.md section 6: throughput as a ratio to the STOCK project's bare view
+    "bare": 0.8,  # our own stack's trivial view (the floor)
     "course_anon": 0.6,
     "module_anon": 0.6,
     "module_user": 0.1,
     "api_get": 0.3,
+    "quiz_start": 0.05,
+    "quiz_submit": 0.05,
 }
+STOCK_LABEL = 'stock Django view "ok"'
 
 
 def bench_courses(size):
@@ -232,39 +245,116 @@ def check_login_form(port):
 # -- measuring -------------------------------------------------------------------------------
 
 
-def wrk_runs(server, endpoint_list, seconds, connections):
-    """Each endpoint between two runs of the bare view; ratios to their mean."""
-    log(f"warm-up: 1 s of wrk per endpoint ({len(endpoint_list)} endpoints)")
+def measure_wrk(server, requests, seconds, connections):
+    """One wrk run against `server`, with the CPU each process group used during it."""
+    result = measured(
+        server.process.pid, lambda: wrk.run(server.port, requests, seconds, connections)
+    )
+    result["server_cpu_ms"] = cost_ms(result["cpu"], result["requests"])
+    return result
+
+
+def distinct(requests):
+    """The requests of an endpoint, each once (wrk cycles through repeats)."""
+    seen, unique = set(), []
+    for method, path, headers, body in requests:
+        key = (method, path, tuple(sorted(headers.items())), body)
+        if key not in seen:
+            seen.add(key)
+            unique.append((method, path, headers, body))
+    return unique
+
+
+def warm_up(server, stock, endpoint_list, connections, threads=4):
+    """Every distinct request of every endpoint once (a few at a time, so each page is rendered
+    and cached before it is timed), then 1 s of wrk per endpoint so every worker has served
+    it; the stock view gets its second of wrk too. Returns the requests sent and the answers
+    that were not 200."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    unique = [r for _name, _label, requests, _marker in endpoint_list for r in distinct(requests)]
+    log(f"warm-up: {len(unique):,} distinct requests once, then 1 s of wrk per endpoint")
+
+    def send(spec):
+        method, path, headers, body = spec
+        return client.request(server.port, method, path, headers, body).status
+
+    with ThreadPoolExecutor(threads) as pool:
+        statuses = list(pool.map(send, unique))
+    failed = sum(1 for status in statuses if status != 200)
+    if failed:
+        log(f"  warning: {failed} warm-up requests did not answer 200")
     for _name, _label, requests, _marker in endpoint_list:
         wrk.run(server.port, requests, 1, connections)
+    wrk.run(stock.port, [("GET", STOCK_OK_PATH, {}, None)], 1, connections)
+    return {"requests": len(unique), "not_200": failed}
+
+
+def _mean(values):
+    return sum(values) / len(values)
+
+
+def baseline_row(name, label, runs, **extra):
+    """The mean of a bare view's runs, as one table row."""
+    rps = [r["rps"] for r in runs]
+    return {
+        "name": name,
+        "label": f"{label} (mean of {len(runs)} runs)",
+        "client": "wrk",
+        "rps": round(_mean(rps), 1),
+        "p50_ms": round(_mean([r["p50_ms"] for r in runs]), 1),
+        "p95_ms": round(_mean([r["p95_ms"] for r in runs]), 1),
+        "errors": sum(r["errors"] for r in runs),
+        "server_cpu_ms": round(_mean([r["server_cpu_ms"] for r in runs]), 3),
+        "runs": runs,
+        "rps_min": min(rps),
+        "rps_max": max(rps),
+        "cpu": mean_usage([r["cpu"] for r in runs]),
+        **extra,
+    }
+
+
+def wrk_runs(server, stock, endpoint_list, seconds, connections):
+    """Each endpoint between two pairs of bare-view runs, ours and the stock project's side by
+    side (their order alternates, so each takes its turn next to an endpoint); every endpoint's
+    ratios are to the mean of the runs of each just before and after it."""
+    warm = warm_up(server, stock, endpoint_list, connections)
     pgstats.settle(pgstats.REPORT_DELAY)  # the warm-up's counters arrive before the first run
     bare_name, bare_label, bare_requests, _ = endpoint_list[0]
+    stock_requests = [("GET", STOCK_OK_PATH, {}, None)]
     rows = []
-    bare_runs = []
+    ours_runs, stock_runs = [], []
 
-    def bare():
-        result = measured(
-            server.process.pid,
-            lambda: wrk.run(server.port, bare_requests, seconds, connections),
-        )
-        result["server_cpu_ms"] = cost_ms(result["cpu"], result["requests"])
-        bare_runs.append(result)
-        log(f"  {bare_label:<38} {result['rps']:>9,.1f} req/s  p95 {result['p95_ms']:>7.1f} ms")
-        return result
+    def pair():
+        """Our bare view and the stock one, one right after the other."""
+        runs = {}
+        order = ("ours", "stock") if len(ours_runs) % 2 == 0 else ("stock", "ours")
+        for kind in order:
+            if kind == "ours":
+                runs[kind] = measure_wrk(server, bare_requests, seconds, connections)
+                ours_runs.append(runs[kind])
+                label = bare_label
+            else:
+                runs[kind] = measure_wrk(stock, stock_requests, seconds, connections)
+                stock_runs.append(runs[kind])
+                label = STOCK_LABEL
+            log(
+                f"  {label:<38} {runs[kind]['rps']:>9,.1f} req/s  "
+                f"p95 {runs[kind]['p95_ms']:>7.1f} ms"
+            )
+        return runs
 
-    previous = bare()
+    previous = pair()
     for name, label, requests, _marker in endpoint_list[1:]:
         db_before = pgstats.snapshot()
-        result = measured(
-            server.process.pid, lambda r=requests: wrk.run(server.port, r, seconds, connections)
-        )
-        result["server_cpu_ms"] = cost_ms(result["cpu"], result["requests"])
+        result = measure_wrk(server, requests, seconds, connections)
         log(f"  {label:<38} {result['rps']:>9,.1f} req/s  p95 {result['p95_ms']:>7.1f} ms")
-        following = bare()  # touches no table: the page's database counters arrive meanwhile
-        pgstats.settle(max(0, pgstats.REPORT_DELAY - seconds))
+        following = pair()  # touches no table: the page's database counters arrive meanwhile
+        pgstats.settle(max(0, pgstats.REPORT_DELAY - 2 * seconds))
         database = pgstats.per_request(db_before, pgstats.snapshot(), result["requests"])
-        baseline = (previous["rps"] + following["rps"]) / 2
-        bare_cost = (previous["server_cpu_ms"] + following["server_cpu_ms"]) / 2
+        baseline = (previous["ours"]["rps"] + following["ours"]["rps"]) / 2
+        stock_baseline = (previous["stock"]["rps"] + following["stock"]["rps"]) / 2
+        bare_cost = (previous["ours"]["server_cpu_ms"] + following["ours"]["server_cpu_ms"]) / 2
         rows.append(
             {
                 "name": name,
@@ -273,30 +363,37 @@ def wrk_runs(server, endpoint_list, seconds, connections):
                 **result,
                 "bare_rps": round(baseline, 1),
                 "ratio": round(result["rps"] / baseline, 3),
+                "stock_rps": round(stock_baseline, 1),
+                "stock_ratio": round(result["rps"] / stock_baseline, 3),
                 "cpu_ratio": round(bare_cost / result["server_cpu_ms"], 3),
-                "target_ratio": TARGETS.get(name),
                 "database": database,
             }
         )
         previous = following
-    bare_rps = [r["rps"] for r in bare_runs]
-    bare_row = {
-        "name": bare_name,
-        "label": f"{bare_label} (mean of {len(bare_runs)} runs)",
-        "client": "wrk",
-        "rps": round(sum(bare_rps) / len(bare_rps), 1),
-        "p50_ms": round(sum(r["p50_ms"] for r in bare_runs) / len(bare_runs), 1),
-        "p95_ms": round(sum(r["p95_ms"] for r in bare_runs) / len(bare_runs), 1),
-        "errors": sum(r["errors"] for r in bare_runs),
-        "ratio": 1.0,
-        "cpu_ratio": 1.0,
-        "server_cpu_ms": round(sum(r["server_cpu_ms"] for r in bare_runs) / len(bare_runs), 3),
-        "runs": bare_runs,
-        "rps_min": min(bare_rps),
-        "rps_max": max(bare_rps),
-        "cpu": mean_usage([r["cpu"] for r in bare_runs]),
-    }
-    return [bare_row, *rows]
+    stock_rps = _mean([r["rps"] for r in stock_runs])
+    ours_rps = _mean([r["rps"] for r in ours_runs])
+    # The floor: each of our bare runs over the stock run beside it, and the means.
+    floor = [o["rps"] / s["rps"] for o, s in zip(ours_runs, stock_runs, strict=True)]
+    stock_row = baseline_row(
+        "stock",
+        STOCK_LABEL,
+        stock_runs,
+        ratio=None,
+        stock_ratio=1.0,
+    )
+    bare_row = baseline_row(
+        bare_name,
+        bare_label,
+        ours_runs,
+        ratio=1.0,
+        cpu_ratio=1.0,
+        stock_rps=round(stock_rps, 1),
+        stock_ratio=round(ours_rps / stock_rps, 3),
+        stock_ratio_min=round(min(floor), 3),
+        stock_ratio_max=round(max(floor), 3),
+        warm_up=warm,
+    )
+    return [stock_row, bare_row, *rows]
 
 
 # -- the whole run ---------------------------------------------------------------------------
@@ -420,6 +517,10 @@ def main(argv=None):
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     run_id = f"r{stamp}"
     server = Server(env, args.workers, RESULTS_DIR / f"{size.name}-{stamp}-gunicorn.log")
+    stock_folder = Path(tempfile.mkdtemp(prefix="nmt-bench-stock-"))
+    stock = StockServer(
+        build_project(stock_folder), args.workers, RESULTS_DIR / f"{size.name}-{stamp}-stock.log"
+    )
     sessions = Sessions()
     run_started = datetime.now(UTC)
 
@@ -433,7 +534,11 @@ def main(argv=None):
         "machine": machine(),
         "config": {
             "gunicorn": f"{args.workers} sync workers, cms.wsgi with bench.settings",
-            "wrk": f"-t2 -c{args.connections}, {seconds} s per run, interleaved with bare runs",
+            "stock": f"django-admin startproject {stock.app.split('.')[0]} (this virtualenv's "
+            f"Django), DEBUG = False, ALLOWED_HOSTS set, HttpResponse('ok') at /ok; same "
+            f"gunicorn flags ({args.workers} sync workers), none of our settings variables",
+            "wrk": f"-t2 -c{args.connections}, {seconds} s per run, interleaved with pairs "
+            "of bare runs (ours and the stock project's, side by side)",
             "python_client": "8 threads, http.client, one connection per request",
             "database": url.rsplit("@", 1)[-1],
             "redis": redis_url,
@@ -455,6 +560,11 @@ def main(argv=None):
             f"gunicorn: {args.workers} sync workers on 127.0.0.1:{server.port} "
             f"(DEBUG off, Redis {redis_url}); API and verify-page rate limits raised to 1e9/min"
         )
+        stock.start()
+        log(
+            f"gunicorn: the stock startproject's /ok, same flags, on 127.0.0.1:{stock.port} "
+            f"(built in {stock_folder})"
+        )
         endpoint_list = chosen_endpoints(endpoints(size, sessions), args.only)
         for name, _label, requests, marker in endpoint_list:
             check(server.port, name, requests, marker)
@@ -466,11 +576,13 @@ def main(argv=None):
         courses = bench_courses(size)
         if not args.skip_load:
             log(f"wrk -t2 -c{args.connections}, {seconds} s per run:")
-            result["endpoints"] = wrk_runs(server, endpoint_list, seconds, args.connections)
+            result["endpoints"] = wrk_runs(server, stock, endpoint_list, seconds, args.connections)
             for row in result["endpoints"]:
                 row["queries"] = queries.get(row["name"])
         if not args.skip_load and not args.only:
-            quiz_rows, quiz_errors = quiz_runs(server, courses[0], sessions, seconds, 8, run_id)
+            quiz_rows, quiz_errors = quiz_runs(
+                server, stock, courses[0], sessions, seconds, 8, run_id
+            )
             result["endpoints"] += quiz_rows
             result["quiz_error_samples"] = quiz_errors
         if not args.skip_exam and not args.only:
@@ -483,8 +595,12 @@ def main(argv=None):
                 think,
                 run_id,
             )
+        for row in result.get("endpoints", []):
+            row["target_ratio"] = TARGETS.get(row["name"])
     finally:
         server.stop()
+        stock.stop()
+        shutil.rmtree(stock_folder, ignore_errors=True)
         cleanup(run_id, sessions, run_started)
     result["finished_at"] = datetime.now(UTC).isoformat()
     path = RESULTS_DIR / f"{size.name}-{stamp}.json"
@@ -521,8 +637,10 @@ def print_summary(result, path):
     if "endpoints" in result:
         log(endpoint_table(result))
         log(
-            "ratio: req/s over the mean of the bare-view runs just before and after it, same "
-            "client (quiz rows: start and submit together)."
+            "stock ratio: req/s over the mean of the stock startproject view's runs just "
+            "before and after it, same client (quiz rows: start and submit together); the "
+            "DESIGN 6 targets are judged on it. our ratio: the same over our own stack's bare "
+            "view /bench/ok."
         )
         log()
         log(cpu_table(result))
@@ -558,8 +676,13 @@ def print_summary(result, path):
         usage = exam["cpu"]
         log(
             f"CPU during the exam (cores): server {usage['server']}, Python client "
-            f"{usage['client']}, postgres {usage['postgres']}, others "
-            f"{round(usage['other'] + usage['redis'], 2)}"
+            f"{usage['client']}, postgres {usage['postgres']}, redis {usage['redis']}, others "
+            f"{usage['other']}"
+        )
+        log(
+            f"server CPU per learner (gunicorn + PostgreSQL + Redis over the scenario): "
+            f"{exam['server_cpu_ms_per_learner']} ms for {exam['requests_per_learner']} "
+            f"requests ({exam['server_cpu_ms_per_request']} ms per request)"
         )
         for sample in exam["error_samples"]:
             log(f"  {sample}")

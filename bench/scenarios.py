@@ -42,9 +42,13 @@ def quiz_queries(course, quiz, fields, run_id):
     return len(started.captured_queries), len(submitted.captured_queries)
 
 
-def quiz_runs(server, course, sessions, seconds, threads, run_id):
+def quiz_runs(server, stock, course, sessions, seconds, threads, run_id):
     """Quiz start and submit, closed loop, Python client, fresh learners who have read every
-    module (so every module quiz is open under the course's step order)."""
+    module (so every module quiz is open under the course's step order).
+
+    Baselines with the same client, around the quiz run: our bare view and the stock project's
+    (ours, stock, quiz, stock, ours). One more learner takes every quiz once (a failed try and
+    a pass) before the timing, so every quiz is warm."""
     from bench.seed import MODULE_QUIZZES, run_learners
     from quizzes.models import Quiz
 
@@ -58,7 +62,8 @@ def quiz_runs(server, course, sessions, seconds, threads, run_id):
         course, quizzes[0], keys[quizzes[0].id][0], run_id
     )
     count = threads * max(4, math.ceil(seconds * 1.5))
-    learners = run_learners(f"{run_id}-quiz", count, course, ready_for=MODULE_QUIZZES)
+    learners = run_learners(f"{run_id}-quiz", count + 1, course, ready_for=MODULE_QUIZZES)
+    warm_cookie, warm_token = sessions.cookie(learners.pop())
     rng = random.Random(7)  # noqa: S311 - reproducible load, not secrets  # nosec B311
     plans = [[] for _ in range(threads)]
     for n, learner in enumerate(learners):
@@ -87,10 +92,31 @@ def quiz_runs(server, course, sessions, seconds, threads, run_id):
             ok = submit.status == 302 and bool(client.RESULT_LOCATION.search(submit.location))
             recorder.record("quiz submit", submit, ok)
 
+    warm_errors = 0
+    for quiz in quizzes:
+        for fields in keys[quiz.id][1], keys[quiz.id][0]:
+            start = client.form_post(
+                server.port, f"/quizzes/{quiz.id}/start/", warm_cookie, warm_token, []
+            )
+            match = client.ATTEMPT_LOCATION.search(start.location)
+            if not match:
+                warm_errors += 1
+                continue
+            path = f"/quizzes/attempts/{match.group(1)}/"
+            submit = client.form_post(
+                server.port, path, warm_cookie, warm_token, [*fields, ("submit", "1")]
+            )
+            warm_errors += submit.status != 302
+    log(
+        f"python client: warmed {len(quizzes)} quizzes (a failed try and a pass each, "
+        f"{warm_errors} errors)"
+    )
+
     pid = server.process.pid
-    log(f"python client: bare view and quiz start/submit, {threads} threads, {seconds} s each")
+    log(f"python client: bare views and quiz start/submit, {threads} threads, {seconds} s each")
     bare_before = measured(pid, lambda: client.bare_loop(server.port, threads, seconds))
     log(f"  bare view (python client)              {bare_before['rps']:>9,.1f} req/s")
+    stock_before = stock_loop(stock, threads, seconds)
     db_before = pgstats.snapshot()
     result = measured(
         pid,
@@ -99,10 +125,12 @@ def quiz_runs(server, course, sessions, seconds, threads, run_id):
         },
     )
     elapsed = result["elapsed"]
+    stock_after = stock_loop(stock, threads, seconds)
     bare_after = measured(pid, lambda: client.bare_loop(server.port, threads, seconds))
     db_after = pgstats.snapshot()  # the bare view touches no table
     log(f"  bare view (python client)              {bare_after['rps']:>9,.1f} req/s")
     baseline = (bare_before["rps"] + bare_after["rps"]) / 2
+    stock_baseline = (stock_before["rps"] + stock_after["rps"]) / 2
     start = recorder.summary("quiz start", elapsed)
     submit = recorder.summary("quiz submit", elapsed)
     both = start["rps"] + submit["rps"]
@@ -116,6 +144,7 @@ def quiz_runs(server, course, sessions, seconds, threads, run_id):
         "client": "python",
         "cpu": result["cpu"],
         "bare_rps": round(baseline, 1),
+        "stock_rps": round(stock_baseline, 1),
         "server_cpu_ms": cost,
         "cpu_ratio": round(bare_cost / cost, 3) if cost else None,
         "database": pgstats.per_request(
@@ -123,6 +152,26 @@ def quiz_runs(server, course, sessions, seconds, threads, run_id):
         ),
     }
     rows = [
+        {
+            "name": "stock_python",
+            "label": 'stock Django view "ok" (python client)',
+            "client": "python",
+            "rps": round(stock_baseline, 1),
+            "p50_ms": round((stock_before["p50_ms"] + stock_after["p50_ms"]) / 2, 1),
+            "p95_ms": round((stock_before["p95_ms"] + stock_after["p95_ms"]) / 2, 1),
+            "errors": stock_before["errors"] + stock_after["errors"],
+            "ratio": None,
+            "stock_ratio": 1.0,
+            "server_cpu_ms": round(
+                (
+                    cost_ms(stock_before["cpu"], stock_before["requests"])
+                    + cost_ms(stock_after["cpu"], stock_after["requests"])
+                )
+                / 2,
+                3,
+            ),
+            "cpu": mean_usage([stock_before["cpu"], stock_after["cpu"]]),
+        },
         {
             "name": "bare_python",
             "label": 'bare view "ok" (python client)',
@@ -132,6 +181,8 @@ def quiz_runs(server, course, sessions, seconds, threads, run_id):
             "p95_ms": round((bare_before["p95_ms"] + bare_after["p95_ms"]) / 2, 1),
             "errors": bare_before["errors"] + bare_after["errors"],
             "ratio": 1.0,
+            "stock_rps": round(stock_baseline, 1),
+            "stock_ratio": round(baseline / stock_baseline, 3),
             "cpu_ratio": 1.0,
             "server_cpu_ms": round(bare_cost, 3),
             "cpu": mean_usage([bare_before["cpu"], bare_after["cpu"]]),
@@ -143,6 +194,7 @@ def quiz_runs(server, course, sessions, seconds, threads, run_id):
             **start,
             "queries": start_queries,
             "ratio": round(both / baseline, 3),
+            "stock_ratio": round(both / stock_baseline, 3),
         },
         {
             "name": "quiz_submit",
@@ -151,11 +203,38 @@ def quiz_runs(server, course, sessions, seconds, threads, run_id):
             **submit,
             "queries": submit_queries,
             "ratio": round(both / baseline, 3),
+            "stock_ratio": round(both / stock_baseline, 3),
         },
     ]
     if exhausted:
-        rows[1]["note"] = f"{len(exhausted)} threads ran out of quizzes before the end"
+        rows[2]["note"] = f"{len(exhausted)} threads ran out of quizzes before the end"
     return rows, recorder.error_samples
+
+
+def stock_loop(stock, threads, seconds):
+    """The stock project's bare view driven by the Python client, with its CPU use."""
+    from bench.stock import OK_PATH
+
+    result = measured(
+        stock.process.pid, lambda: client.bare_loop(stock.port, threads, seconds, OK_PATH)
+    )
+    log(f"  stock Django view (python client)      {result['rps']:>9,.1f} req/s")
+    return result
+
+
+def warm_exam(server, exam, sessions, learner, key):
+    """One learner takes the exam before the timing: start, quiz page, submit, result."""
+    cookie, token = sessions.cookie(learner)
+    start = client.form_post(server.port, f"/quizzes/{exam.id}/start/", cookie, token, [])
+    match = client.ATTEMPT_LOCATION.search(start.location)
+    if not match:
+        return 1
+    path = f"/quizzes/attempts/{match.group(1)}/"
+    page = client.request(server.port, "GET", path, {"Cookie": cookie})
+    fields, _served = client.quiz_answers(page.body.decode(errors="replace"), key, True)
+    submit = client.form_post(server.port, path, cookie, token, [*fields, ("submit", "1")])
+    result = client.request(server.port, "GET", f"{path}result/", {"Cookie": cookie})
+    return sum(r.status != expected for r, expected in ((page, 200), (submit, 302), (result, 200)))
 
 
 def exam_day(server, course, sessions, learners_count, window, think, run_id):
@@ -176,6 +255,9 @@ def exam_day(server, course, sessions, learners_count, window, think, run_id):
     }
     served_count = questions_served(exam)
     learners = run_learners(f"{run_id}-exam", learners_count, course, ready_for=FINAL_EXAM)
+    [warm_learner] = run_learners(f"{run_id}-exam-warm", 1, course, ready_for=FINAL_EXAM)
+    warm_errors = warm_exam(server, exam, sessions, warm_learner, key)
+    log(f"exam day: warmed by one other learner taking the exam ({warm_errors} errors)")
     cookies = [sessions.cookie(learner) for learner in learners]
     recorder = client.Recorder()
     problems = []
@@ -263,6 +345,7 @@ def exam_day(server, course, sessions, learners_count, window, think, run_id):
     duplicates = sum(row["n"] - 1 for row in per_user if row["n"] > 1)
     figures = {name: recorder.summary(name) for name in recorder.latencies}
     errors = sum(f["errors"] for f in figures.values()) + len(problems)
+    requests_sent = sum(f["requests"] for f in figures.values())
     database = {
         "attempts": attempts.count(),
         "learners_with_an_attempt": len(per_user),
@@ -286,6 +369,10 @@ def exam_day(server, course, sessions, learners_count, window, think, run_id):
         "error_samples": (recorder.error_samples + problems)[:20],
         "database": database,
         "cpu": result["cpu"],
+        "server_cpu_ms_per_learner": cost_ms(result["cpu"], learners_count),
+        "requests_per_learner": round(requests_sent / learners_count, 2),
+        "server_cpu_ms_per_request": cost_ms(result["cpu"], requests_sent),
+        "warm_up_errors": warm_errors,
         "database_per_learner": pgstats.per_request(db_before, db_after, learners_count),
         "target_p95_ms": 300,
         "target_met": bool(

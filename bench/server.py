@@ -121,12 +121,28 @@ def free_port():
 
 
 class Server:
-    """gunicorn serving cms.wsgi with the bench settings, in its own process group."""
+    """gunicorn serving a WSGI application (by default cms.wsgi with the bench settings) in
+    its own process group.
 
-    def __init__(self, env, workers, log_path):
+    Every server the bench starts gets the same flags (workers, sync worker class, timeout,
+    log level); only the application, the folder it is imported from, its environment and the
+    path asked to tell that it answers differ (bench/stock.py serves the stock project so)."""
+
+    def __init__(
+        self,
+        env,
+        workers,
+        log_path,
+        app="cms.wsgi:application",
+        chdir=BASE_DIR,
+        health_path="/bench/ok",
+    ):
         self.env = env
         self.workers = workers
         self.log_path = log_path
+        self.app = app
+        self.chdir = chdir
+        self.health_path = health_path
         self.process = None
         self.port = None
 
@@ -135,7 +151,7 @@ class Server:
         gunicorn = Path(sys.executable).parent / "gunicorn"
         command = [
             str(gunicorn),
-            "cms.wsgi:application",
+            self.app,
             "--workers",
             str(self.workers),
             "--worker-class",
@@ -147,7 +163,7 @@ class Server:
             "--log-level",
             "warning",
             "--chdir",
-            str(BASE_DIR),
+            str(self.chdir),
         ]
         self.log_file = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(  # noqa: S603 - our own command line  # nosec B603
@@ -161,7 +177,7 @@ class Server:
         while time.time() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited; see {self.log_path}")
-            if client.request(self.port, "GET", "/bench/ok", timeout=5).status == 200:
+            if client.request(self.port, "GET", self.health_path, timeout=5).status == 200:
                 return
             time.sleep(0.3)
         raise RuntimeError(f"gunicorn did not answer within 60 s; see {self.log_path}")
