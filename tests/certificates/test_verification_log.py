@@ -143,7 +143,8 @@ def record(buffered_id, code, at="2026-11-30T10:00:00+00:00"):
     return json.dumps([buffered_id, at, "api", None, "203.0.113.9", code, "not_found"])
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the tests after it that restore the database find it as they expect.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_upgrade_moves_what_the_old_buffer_held():
     """Migrating past certificates 0011 writes the lookups a running site still held in the
     old Redis buffer, each once (a record already written by the old mover is skipped), and
