@@ -133,7 +133,5 @@ class ProviderSettings(BaseSiteSetting):
         if not hasattr(request, attr_name):
             site = find_site(request)
             key = f"provider-settings:{generation(request)}:{site.pk if site else None}"
-            provider = kept(key, lambda: cls.for_site(site))
-            provider._request = request
-            setattr(request, attr_name, provider)
+            setattr(request, attr_name, kept(key, lambda: cls.for_site(site)))
         return getattr(request, attr_name)

@@ -6,7 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from certificates.api import api as certificates_api
-from cms import views
+from cms import routing, views
 from courses import views as course_views
 
 urlpatterns = [
@@ -35,5 +35,5 @@ if settings.DEBUG:
 # Wagtail's front-end URLs, with its page view replaced by one that keeps routes in the cache.
 urlpatterns += [
     path("", include([p for p in wagtail_urls.urlpatterns if p.name != "wagtail_serve"])),
-    re_path(wagtail_urls.serve_pattern, views.serve, name="wagtail_serve"),
+    re_path(wagtail_urls.serve_pattern, routing.serve, name="wagtail_serve"),
 ]
