@@ -1,22 +1,50 @@
-"""Values that never change under their key, kept in this process's memory.
+"""Values that never change under their key, kept in this process and shared by every server.
 
 Page routes, module navigation, rendered module fragments, the site and its settings row are
 kept under keys that carry the content generation (cms/page_cache.py) or a published
-version, so an entry, once written, is never wrong: a change makes a new key instead. Such
-values live in the `kept` cache alias, a standard Django local-memory cache in each process
-(settings: KEPT_CACHE), which saves a round trip to Redis and the unpickling of a large value
-on every request. The generation itself is read from the shared cache once per request, so
-every app server still learns at once that content changed.
+version, so an entry, once written, is never wrong: a change makes a new key instead. Two
+standard Django cache aliases hold them (settings: CACHES):
 
-Only keys that carry a generation or a version belong in the `kept` alias.
+- `kept`: local memory in each process, read first; it saves a round trip to Redis and the
+  unpickling of a page object on every request;
+- `kept-shared`: Redis under the release's key prefix (local memory without Redis), so that
+  a value computed by one app server process is not computed again by the others. Rendered
+  module fragments live here only (`{% wagtailcache ... using="kept-shared" %}`).
+
+docs/benchmarks.md has the figures that keep the shared level. The generation itself is
+read from the shared cache once per request, so every app server learns at once that
+content changed. Only keys that carry a generation or a version belong in these aliases.
 """
 
 from django.core.cache import caches
 
 KEEP_SECONDS = 24 * 60 * 60
+MISSING = object()
+
+
+def kept_value(key, default=None):
+    """The value kept under `key`: from this process, else from the shared level (then also
+    kept in this process), else `default`."""
+    local = caches["kept"]
+    value = local.get(key, MISSING)
+    if value is MISSING:
+        value = caches["kept-shared"].get(key, MISSING)
+        if value is MISSING:
+            return default
+        local.set(key, value, KEEP_SECONDS)
+    return value
+
+
+def keep(key, value):
+    """Keep `value` under `key` (which must carry the generation or a version) for a day."""
+    caches["kept-shared"].set(key, value, KEEP_SECONDS)
+    caches["kept"].set(key, value, KEEP_SECONDS)
 
 
 def kept(key, compute):
-    """The value kept under `key`, which must carry the content generation or a version;
-    else compute() (None included), kept for a day."""
-    return caches["kept"].get_or_set(key, compute, KEEP_SECONDS)
+    """The value kept under `key`, else compute() (None included), kept for a day."""
+    value = kept_value(key, MISSING)
+    if value is MISSING:
+        value = compute()
+        keep(key, value)
+    return value

@@ -1,4 +1,4 @@
-"""Wagtail page routes kept in the `kept` cache, so that serving a page needs no query of its own.
+"""Wagtail page routes kept (cms/kept.py), so that serving a page needs no query of its own.
 
 To serve /courses/nmt-foundations/ischemia/, Wagtail finds the site (a query), loads its root
 page, then for each path segment looks up the child and loads its specific page (two queries
@@ -21,7 +21,6 @@ own path like any page (it is a page of its own in the tree), and a page reached
 way (say, a translation served from another locale's root) is routed by Wagtail every time.
 """
 
-from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
 from django.http import Http404, HttpResponse
 from django.http.request import split_domain_port
@@ -29,7 +28,7 @@ from django.http.request import split_domain_port
 from wagtail import hooks
 from wagtail.models import Page, PageViewRestriction, Site
 
-from .kept import KEEP_SECONDS, kept
+from .kept import keep, kept, kept_value
 from .page_cache import generation
 
 
@@ -66,7 +65,7 @@ def kept_route(request, path):
     site = find_site(request)
     if site is None:
         return None
-    entry = caches["kept"].get(route_key(request, site, path))
+    entry = kept_value(route_key(request, site, path))
     if entry is None:
         return None
     page, depth, restriction_ids = entry
@@ -86,9 +85,7 @@ def keep_route(request, path, found):
     # fragments usually stand in) and without the ancestors routing attached to it.
     page = type(found).objects.defer_streamfields().get(pk=found.pk)
     restriction_ids = list(Page.get_view_restrictions(page).values_list("id", flat=True))
-    caches["kept"].set(
-        route_key(request, site, path), (page, depth, restriction_ids), KEEP_SECONDS
-    )
+    keep(route_key(request, site, path), (page, depth, restriction_ids))
 
 
 def serve_chain(page, request, args, kwargs):

@@ -443,7 +443,7 @@ class ModulePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
 
     def fragment_keys(self, request):
         """How this page's template fragments and navigation are kept (`{% wagtailcache
-        fragment_seconds name fragment_key using="kept" %}`, Wagtail's own fragment cache,
+        fragment_seconds name fragment_key using="kept-shared" %}`, Wagtail's own fragment cache,
         which also skips previews): under Wagtail's `cache_key` for this version of the page
         and the content generation, for a day. Nothing is kept while DEBUG is on, so a
         developer's template edits show at once without a restart."""

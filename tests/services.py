@@ -31,8 +31,10 @@ def redis_cache_settings(url, prefix=None):
     """CACHES as production builds them (cms/settings/base.py), with a private key prefix."""
     from cms.redis_breaker import redis_cache
 
+    prefix = prefix or f"test-{uuid.uuid4().hex}"
     return {
-        "default": redis_cache(url, key_prefix=prefix or f"test-{uuid.uuid4().hex}"),
+        "default": redis_cache(url, key_prefix=prefix),
+        "kept-shared": redis_cache(url, key_prefix=f"kept-{prefix}"),
         "kept": settings.KEPT_CACHE,
         "local": settings.LOCAL_CACHE,
     }

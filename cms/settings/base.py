@@ -147,18 +147,32 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", 0)
 # the database, rate limits count per process and the login lockout, kept in the database,
 # still holds (docs/reliability.md).
 REDIS_URL = env("REDIS_URL")
+# Each release keeps its own rendered parts and page copies (cms/release.py).
+RELEASE = env("RELEASE") or code_fingerprint(BASE_DIR)
 if REDIS_URL:
     from cms.redis_breaker import redis_cache
 
-    CACHES = {"default": redis_cache(REDIS_URL)}
+    CACHES = {
+        "default": redis_cache(REDIS_URL),
+        # Rendered module fragments and the shared copy of kept values (cms/kept.py), shared
+        # by every app server: one render per version for the whole fleet.
+        "kept-shared": redis_cache(REDIS_URL, key_prefix=f"kept-{RELEASE}"),
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "kept-shared": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "kept-shared",
+            "KEY_PREFIX": f"kept-{RELEASE}",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+    }
 # Values that never change under their key (they carry the content generation or a published
-# version), held in each process's memory: page routes, module navigation and rendered
-# fragments, the site and its settings row (cms/kept.py). And, in the same process, the rate
+# version), held in each process's memory in front of `kept-shared`: page routes, module
+# navigation, the site and its settings row (cms/kept.py). And, in the same process, the rate
 # limits' own count while the shared cache cannot be reached (cms/ratelimit.py).
-RELEASE = env("RELEASE") or code_fingerprint(BASE_DIR)
 KEPT_CACHE = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "kept",
@@ -172,7 +186,9 @@ LOCAL_CACHE = {
 }
 CACHES["kept"] = KEPT_CACHE
 CACHES["local"] = LOCAL_CACHE
-DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# The circuit breaker logs each Redis failure once (cms/redis_breaker.py); a traceback for every
+# command refused while it is open would flood the log.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
