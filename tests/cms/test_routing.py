@@ -171,3 +171,57 @@ def test_pages_loaded_elsewhere_ask_wagtail_for_their_restrictions(course, modul
     PageViewRestriction.objects.create(page=course, restriction_type=PageViewRestriction.LOGIN)
     fresh = ModulePage.objects.get(pk=module.pk)
     assert [r.page_id for r in fresh.get_view_restrictions()] == [course.pk]
+
+
+def wagtail_answer(path, user=None):
+    """What Wagtail's own page view answers for this path (status and title), for comparing."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import Http404
+    from django.test import RequestFactory
+
+    from wagtail.views import serve as wagtail_serve
+
+    request = RequestFactory().get(path)
+    request.user = user or AnonymousUser()
+    request.session = {}
+    try:
+        response = wagtail_serve(request, path.lstrip("/"))
+    except Http404:
+        return 404
+    return response.status_code
+
+
+def test_an_alias_is_served_at_its_own_path_and_follows_its_original(
+    client, catalog, course, module
+):
+    other = build_course(catalog, modules=1, title="Other course")
+    alias = module.create_alias(parent=other, update_slug="alias-of-module")
+    alias_url = other.url + "alias-of-module/"
+    for _ in range(2):  # the second from the kept route
+        response = client.get(alias_url)
+        assert response.status_code == 200
+        assert module.title in response.text
+    assert any(key.endswith(alias_url.lstrip("/")) or alias_url in key for key in route_keys())
+    assert client.get(module.url).status_code == 200  # the original still at its own path
+    module.title = "A title the alias follows"
+    module.save_revision().publish()
+    assert "A title the alias follows" in client.get(alias_url).text
+    alias.refresh_from_db()
+    assert alias.alias_of_id == module.pk
+
+
+def test_a_second_locale_changes_nothing_at_the_site_paths(client, course, module, settings):
+    """With a second Locale and a translated course (i18n is off in the settings, so
+    translations are separate trees the site does not serve), every path answers as
+    Wagtail's own view answers it, on the first request and from the kept route."""
+    from wagtail.models import Locale
+
+    french = Locale.objects.create(language_code="fr")
+    translated = course.copy_for_translation(french, copy_parents=True)
+    translated.save_revision().publish()
+    paths = [course.url, module.url, translated.url or "/fr-course-not-served/"]
+    for path in paths:
+        expected = wagtail_answer(path)
+        for _ in range(2):
+            assert client.get(path).status_code == expected, path
+    assert client.get(module.url).status_code == 200
