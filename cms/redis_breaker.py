@@ -3,9 +3,9 @@
 A Redis that is down answers at once (connection refused), but a hung one (it accepts the
 connection and never answers) makes every command wait out its socket timeout, and a page
 asks the cache several times. So after one connection error or timeout, this process stops
-talking to Redis for BREAKER_SECONDS: every command fails at once with a ConnectionError,
-which django-redis (IGNORE_EXCEPTIONS) reads as a miss. The first command after the pause
-tries again; if it fails, the pause starts over.
+talking to that Redis server for BREAKER_SECONDS: every command fails at once with a
+ConnectionError, which django-redis (IGNORE_EXCEPTIONS) reads as a miss. The first command
+after the pause tries again; if it fails, the pause starts over.
 
 It works at the level of redis-py's connection class (the `connection_class` of the
 connection pool, set through django-redis's CONNECTION_POOL_KWARGS in the settings), so
@@ -55,15 +55,35 @@ class CircuitBreaker:
         self.open_until = 0.0
 
 
-BREAKER = CircuitBreaker()
 FAILURES = (RedisConnectionError, RedisTimeoutError, OSError)
+BREAKERS = {}  # one per Redis server this process talks to
+BREAKERS_LOCK = threading.Lock()
+
+
+def breaker_for(address):
+    """The breaker for one Redis server (its host and port, or its socket path)."""
+    with BREAKERS_LOCK:
+        return BREAKERS.setdefault(address, CircuitBreaker())
+
+
+def reset_breakers():
+    """Close every breaker (tests, after a fault)."""
+    with BREAKERS_LOCK:
+        for breaker in BREAKERS.values():
+            breaker.reset()
 
 
 class CircuitBreakerMixin:
     """For redis-py connection classes: refuse while the breaker is open, trip it on a
     connection error or timeout (not on a command's own error, such as a wrong type)."""
 
-    breaker = BREAKER
+    @property
+    def breaker(self):
+        address = getattr(self, "path", None) or (
+            getattr(self, "host", ""),
+            getattr(self, "port", 0),
+        )
+        return breaker_for(address)
 
     def refuse_while_open(self):
         if self.breaker.is_open():

@@ -6,7 +6,7 @@ from wagtail.models import Site
 import pytest
 
 from cms.models import ProviderSettings
-from cms.redis_breaker import BREAKER
+from cms.redis_breaker import reset_breakers
 from courses.content_import import get_or_create_catalog
 from courses.models import Principle
 from courses.roles import INSTRUCTORS, REVIEWERS, ensure_editorial_roles
@@ -18,7 +18,7 @@ def empty_cache():
     """Each test starts with an empty cache: no rate-limit counts or cached pages carried over."""
     cache.clear()
     caches["local"].clear()
-    BREAKER.reset()  # a test that met an unreachable Redis leaves no pause behind
+    reset_breakers()  # a test that met an unreachable Redis leaves no pause behind
     yield
     cache.clear()
     caches["local"].clear()

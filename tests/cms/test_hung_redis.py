@@ -18,7 +18,7 @@ import pytest
 
 from certificates.codes import display
 from cms.ratelimit import hit
-from cms.redis_breaker import BREAKER
+from cms.redis_breaker import breaker_for, reset_breakers
 from tests.certificates.conftest import certificate  # noqa: F401  # the fixture
 from tests.services import redis_cache_settings
 
@@ -44,6 +44,10 @@ class HungRedis:
             self.held.append(connection)  # held open, never read, never answered
 
     @property
+    def breaker(self):
+        return breaker_for(("127.0.0.1", self.port))
+
+    @property
     def url(self):
         return f"redis://127.0.0.1:{self.port}/0"
 
@@ -56,13 +60,13 @@ class HungRedis:
 @pytest.fixture
 def hung_redis():
     server = HungRedis()
-    BREAKER.reset()
+    reset_breakers()
     with override_settings(
         CACHES=redis_cache_settings(server.url),
         SESSION_ENGINE="django.contrib.sessions.backends.cached_db",
     ):
         yield server
-    BREAKER.reset()
+    reset_breakers()
     server.close()
 
 
@@ -91,7 +95,7 @@ def test_cache_calls_fail_fast_and_then_not_at_all(hung_redis):
     rest = time.perf_counter() - start
     assert first < 1.0
     assert rest < 0.1  # no connection tried while the breaker is open
-    assert BREAKER.is_open()
+    assert hung_redis.breaker.is_open()
 
 
 def test_after_the_pause_redis_is_tried_again(hung_redis, monkeypatch):
@@ -99,11 +103,12 @@ def test_after_the_pause_redis_is_tried_again(hung_redis, monkeypatch):
     tried = hung_redis.accepted
     assert tried >= 1
     now = time.monotonic()
-    monkeypatch.setattr(BREAKER, "clock", lambda: now + BREAKER.seconds + 1)
+    breaker = hung_redis.breaker
+    monkeypatch.setattr(breaker, "clock", lambda: now + breaker.seconds + 1)
     cache.get("anything")
     time.sleep(0.05)
-    assert hung_redis.accepted > tried or BREAKER.is_open()
-    assert BREAKER.is_open()  # it failed again, so the pause starts over
+    assert hung_redis.accepted > tried  # tried again after the pause
+    assert breaker.is_open()  # it failed again, so the pause starts over
 
 
 def test_pages_answer_fast_and_learners_stay_signed_in(
@@ -131,6 +136,12 @@ def test_pages_answer_fast_and_learners_stay_signed_in(
         figures[name] = p95(seconds)
     print({name: f"{value * 1000:.0f} ms" for name, value in figures.items()})  # noqa: T201
     assert all(value < 1.0 for value in figures.values()), figures
+
+
+def test_a_pause_is_per_redis_server(hung_redis):
+    cache.get("anything")
+    assert hung_redis.breaker.is_open()
+    assert not breaker_for(("127.0.0.1", 6379)).is_open()
 
 
 def test_rate_limits_count_locally_while_redis_hangs(hung_redis):
