@@ -6,7 +6,8 @@ from django.test import override_settings
 
 import pytest
 
-from cms.kept import kept as keep
+from cms.kept import keep, kept_value
+from cms.kept import kept as keep_or_compute
 from cms.page_cache import generation, new_generation, page_key
 from cms.release import code_fingerprint
 from courses.models import ModulePage
@@ -17,8 +18,10 @@ from tests.services import UNREACHABLE_REDIS_URL, redis_cache_settings
 def kept():
     kept = caches["kept"]
     kept.clear()
+    caches["kept-shared"].clear()
     yield kept
     kept.clear()
+    caches["kept-shared"].clear()
 
 
 def test_the_kept_alias_is_a_standard_django_cache_in_the_process():
@@ -35,15 +38,28 @@ def test_a_kept_value_is_computed_once(kept):
         calls.append(1)
         return {"related": ["a"]}
 
-    assert keep("navigation:1:v1", compute) == {"related": ["a"]}
-    assert keep("navigation:1:v1", compute) == {"related": ["a"]}
+    assert keep_or_compute("navigation:1:v1", compute) == {"related": ["a"]}
+    assert keep_or_compute("navigation:1:v1", compute) == {"related": ["a"]}
     assert len(calls) == 1
+
+
+def test_a_value_another_server_kept_is_read_from_the_shared_level_then_held_here(kept):
+    caches["kept-shared"].set("route:1:b", {"from": "another server"}, 60)
+    assert kept_value("route:1:b") == {"from": "another server"}
+    caches["kept-shared"].delete("route:1:b")
+    assert kept_value("route:1:b") == {"from": "another server"}  # now in this process
+
+
+def test_a_kept_value_is_written_to_both_levels(kept):
+    keep("navigation:2:v1", ["a"])
+    assert caches["kept-shared"].get("navigation:2:v1") == ["a"]
+    assert caches["kept"].get("navigation:2:v1") == ["a"]
 
 
 def test_a_kept_none_is_not_computed_again(kept):
     calls = []
-    assert keep("site:1:nowhere", lambda: calls.append(1)) is None
-    assert keep("site:1:nowhere", lambda: calls.append(1)) is None
+    assert keep_or_compute("site:1:nowhere", lambda: calls.append(1)) is None
+    assert keep_or_compute("site:1:nowhere", lambda: calls.append(1)) is None
     assert len(calls) == 1
 
 
