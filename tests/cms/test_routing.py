@@ -227,14 +227,14 @@ def test_a_second_locale_changes_nothing_at_the_site_paths(client, course, modul
 
 
 def test_our_url_tags_print_what_wagtails_print(rf, course, module):
-    """`{{ page.url }}` and `{% subpage_url %}` (no Site query) give the same URLs as
-    Wagtail's `{% pageurl %}` and `{% routablepageurl %}` on this one-site project."""
+    """`{% page_url %}` and `{% subpage_url %}` (no Site query) give the same URLs as
+    Wagtail's `{% pageurl %}` and `{% routablepageurl %}`."""
     from django.template import Context, Template
 
     catalog = course.get_parent().specific
     request = rf.get("/")
     ours = Template(
-        "{% load cms_urls %}{{ module.url }}|{% subpage_url catalog 'principles' %}|"
+        "{% load cms_urls %}{% page_url module %}|{% subpage_url catalog 'principles' %}|"
         "{% subpage_url module 'heartbeat' %}"
     )
     wagtails = Template(
