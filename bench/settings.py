@@ -47,3 +47,6 @@ RATE_LIMITS = {**RATE_LIMITS, "verify_page": (1_000_000_000, 60)}
 # each other's cached pages, sessions or counters.
 if "KEY_PREFIX" in CACHES["default"]:  # noqa: F405
     CACHES["default"]["KEY_PREFIX"] = f"nmt-{DATABASES['default']['NAME']}"  # noqa: F405
+    CACHES["kept-shared"]["KEY_PREFIX"] = (  # noqa: F405
+        f"kept-{RELEASE}-{DATABASES['default']['NAME']}"  # noqa: F405
+    )

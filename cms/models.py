@@ -1,5 +1,8 @@
 """The site shell: home page, image model and the provider identity printed on certificates."""
 
+from io import BytesIO
+
+from django.core.files.base import ContentFile
 from django.db import models
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -8,11 +11,20 @@ from wagtail.fields import RichTextField
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Page
 from wagtail.search import index
+from wagtail.utils.file import hash_filelike
 
 from .forms import ImageChooser
 from .kept import kept
 from .page_cache import generation
 from .routing import KeptViewRestrictionsMixin, find_site
+
+
+def attach_image_file(image, data, name):
+    """Give an image made in code its file, with the size and hash Wagtail's upload form
+    would record (Wagtail's public hash_filelike, as its own forms use)."""
+    image.file = ContentFile(data, name=name)
+    image.file_size = len(data)
+    image.file_hash = hash_filelike(BytesIO(data))
 
 
 class CustomImage(AbstractImage):
@@ -133,7 +145,5 @@ class ProviderSettings(BaseSiteSetting):
         if not hasattr(request, attr_name):
             site = find_site(request)
             key = f"provider-settings:{generation(request)}:{site.pk if site else None}"
-            provider = kept(key, lambda: cls.for_site(site))
-            provider._request = request
-            setattr(request, attr_name, provider)
+            setattr(request, attr_name, kept(key, lambda: cls.for_site(site)))
         return getattr(request, attr_name)

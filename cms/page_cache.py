@@ -7,17 +7,23 @@ restrictions. Publishing, unpublishing, moving or deleting a page, or saving a s
 image or setting that pages show, starts a new generation: every kept copy is dropped at
 once (cms/apps.py connects the signals). With Redis the copies and the generation are
 shared by every app server.
+
+The key holds the host, the path and only the query parameters the page uses: a page model
+lists them in `cache_query_params` (none by default; say `("page",)` for a paginated page).
+Tracking parameters (utm_*, fbclid, gclid, mc_cid, ref and the like, TRACKING_PARAMS) are
+left out of the key, so a campaign link shares the page's copy; a request with any other
+parameter is answered by the page but its answer is not kept, so random query strings can
+neither fill the cache nor serve one visitor's odd answer to another.
 """
 
 import logging
 import time
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.cache import patch_vary_headers
-
-from .kept import KEEP_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -70,20 +76,56 @@ def new_generation(**kwargs):
         cache.add(GENERATION_KEY, first_generation(), timeout=None)
 
 
-def fragment_version(request, page):
-    """How a template fragment of this page is kept (`{% cache fragment.seconds name page.pk
-    fragment.version using="kept" %}`): under its published version and the generation, for
-    a day. A preview is never kept (a key of its own and no time), nor is anything while
-    DEBUG is on: a developer's template edits show at once without a restart."""
-    if getattr(request, "is_preview", False) or settings.DEBUG:
-        return {"version": f"preview-{uuid.uuid4().hex}", "seconds": 0}
-    published = page.last_published_at.isoformat() if page.last_published_at else "never"
-    return {"version": f"{published}:{generation(request)}", "seconds": KEEP_SECONDS}
+# Query parameters that only tell analytics where a visitor came from: never part of a key.
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "twclid",
+        "li_fat_id",
+        "igshid",
+        "yclid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "ref",
+        "ref_src",
+    }
+)
+
+
+def is_tracking(name):
+    return name.lower().startswith("utm_") or name.lower() in TRACKING_PARAMS
+
+
+def query_params(request):
+    """The request's query parameters other than tracking ones: sorted (name, value) pairs."""
+    return sorted(
+        (name, value)
+        for name, values in request.GET.lists()
+        if not is_tracking(name)
+        for value in values
+    )
+
+
+def uses_only_its_params(page, request):
+    """Whether every non-tracking query parameter is one the page declares it uses."""
+    declared = set(getattr(page, "cache_query_params", ()))
+    return all(name in declared for name, _value in query_params(request))
 
 
 def page_key(request, generation_number):
-    host, path = request.get_host(), request.get_full_path()
-    return f"pagecache:{settings.RELEASE}:{generation_number}:{host}:{path}"
+    host, query = request.get_host(), urlencode(query_params(request))
+    return f"pagecache:{settings.RELEASE}:{generation_number}:{host}:{request.path}?{query}"
 
 
 def candidate(request):
@@ -112,6 +154,7 @@ def storable(request, response):
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and not request.META.get("CSRF_COOKIE_USED")
         and "private" not in response.get("Cache-Control", "")
+        and uses_only_its_params(page, request)
         and not page.get_view_restrictions().exists()
     )
 

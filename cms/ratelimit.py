@@ -1,10 +1,12 @@
 """Fixed-window rate limits kept in the cache.
 
 With REDIS_URL set the cache is Redis, so a limit is shared by every app server; in the
-embedded default it is local memory, per process. If the cache cannot be reached, every limit
-here fails open: the request is served and the failure is logged. The site keeps serving when
-Redis is down, and the limit that protects accounts, the login lockout, is kept in the
-database by django-axes and still holds (docs/reliability.md).
+embedded default it is local memory, per process. If the shared cache cannot be reached
+(Redis down or hung: cms/redis_breaker.py pauses it), each app server process counts on its
+own in the `local` cache alias, so a limit still holds, at worst once per process (with N
+processes a client gets at most N times the limit). The site keeps serving when Redis is
+down, and the limit that protects accounts, the login lockout, is kept in the database by
+django-axes and still holds (docs/reliability.md).
 """
 
 import functools
@@ -14,7 +16,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.shortcuts import render
 
 logger = logging.getLogger(__name__)
@@ -31,18 +33,27 @@ def hit(bucket, limit, window=60, now=None):
     now = now if now is not None else time.time()
     window_start = int(now // window) * window
     key = f"ratelimit:{bucket}:{window_start}"
-    try:
-        try:
-            count = cache.incr(key)  # one round trip once the window has begun
-        except ValueError:  # the window's first request (or two at once: add decides)
-            count = 1 if cache.add(key, 1, timeout=window + 5) else cache.incr(key)
-    except Exception:  # noqa: BLE001 - fail open, see the module docstring
-        count = None
-    if count is None:  # the cache is down (or ignores its errors and answers nothing)
-        logger.error("Rate limit cache unavailable; allowing the request to %s", bucket)
+    count = count_in(cache, key, window)
+    if count is None:  # the shared cache is down (or ignores its errors and answers nothing)
+        logger.warning("Rate limit cache unavailable; counting %s in this process", bucket)
+        count = count_in(caches["local"], key, window)
+    if count is None:  # not even local memory answers: serve rather than refuse everyone
+        logger.error("No rate limit cache; allowing the request to %s", bucket)
         return Decision(True, 0)
     retry_after = max(1, int(window_start + window - now))
     return Decision(count <= limit, retry_after)
+
+
+def count_in(store, key, window):
+    """Add one to the count under `key` in this cache and return it; None when the cache
+    cannot be reached."""
+    try:
+        try:
+            return store.incr(key)  # one round trip once the window has begun
+        except ValueError:  # the window's first request (or two at once: add decides)
+            return 1 if store.add(key, 1, timeout=window + 5) else store.incr(key)
+    except Exception:  # noqa: BLE001 - an unreachable cache is a fallback, not an error page
+        return None
 
 
 def hit_scope(scope, key, now=None):

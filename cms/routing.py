@@ -1,91 +1,118 @@
-"""Wagtail page routes kept in the cache, so that serving a page needs no query of its own.
+"""Wagtail page routes kept (cms/kept.py), so that serving a page needs no query of its own.
 
 To serve /courses/nmt-foundations/ischemia/, Wagtail finds the site (a query), loads its root
 page, then for each path segment looks up the child and loads its specific page (two queries
 per segment), and before serving checks the view restrictions of the page and its ancestors
 (two more). The answer only changes when a page is published, unpublished (also when it
 expires), moved or deleted, or a site or a view restriction changes, and each of those starts
-a new page-cache generation (cms/page_cache.py). So after a page answers 200 its route is
-kept for the generation: the live page itself (without its StreamFields, which kept template
+a new content generation (cms/page_cache.py). So after a page answers 200 its route is kept
+for the generation: the live page itself (without its StreamFields, which kept template
 fragments stand in for), how many path segments lead to it, and the ids of the view
-restrictions that apply to it. The next request for the path hands Wagtail the route it
-would have found (`request._wagtail_route_for_request`, Wagtail's own per-request memo);
-Wagtail's serve view, its hooks and the view-restriction check then run as usual, and the
-page's own `route()` still resolves any sub-route (RoutablePageMixin).
+restrictions that apply to it.
 
-A kept route is exactly as fresh as an anonymous visitor's kept copy of the page (which is
-served without any query at all): every Wagtail action that changes what a path serves
-starts a new generation. Routes live in the `kept` cache (cms/kept.py): in each app server's
-memory and in Redis, shared by every app server.
+`serve` is Wagtail's own page view (wagtail.views.serve) written out with public APIs only:
+it takes the kept page when there is one, else asks `Page.route_for_request`, then runs the
+`on_serve_page` and `before_serve_page` hooks and `page.serve()` exactly as Wagtail's view
+does; the kept page's own `route()` still resolves any sub-route (RoutablePageMixin), and
+the view-restriction check runs as usual (from the kept ids: KeptViewRestrictionsMixin).
+
+Only pages that live under the site's root the usual way are kept: an alias is kept at its
+own path like any page (it is a page of its own in the tree), and a page reached any other
+way (say, a translation served from another locale's root) is routed by Wagtail every time.
 """
 
-from django.core.cache import caches
-from django.http import Http404
+from django.core.exceptions import DisallowedHost
+from django.http import Http404, HttpResponse
 from django.http.request import split_domain_port
 
+from wagtail import hooks
 from wagtail.models import Page, PageViewRestriction, Site
 
-from .kept import KEEP_SECONDS, kept
+from .kept import keep, kept, kept_value
 from .page_cache import generation
 
 
 def find_site(request):
-    """Site.find_for_request, kept for the generation per host and port."""
-    if hasattr(request, "_wagtail_site"):
-        return request._wagtail_site
-    hostname = split_domain_port(request._get_raw_host())[0]
-    key = f"site:{generation(request)}:{hostname}:{request.get_port()}"
-    request._wagtail_site = kept(key, lambda: Site.find_for_request(request))
-    return request._wagtail_site
+    """The Site for this request (as Site.find_for_request finds it), kept for the generation
+    per host and port, and remembered on the request (`request.cms_site`)."""
+    if not hasattr(request, "cms_site"):
+        try:
+            hostname = split_domain_port(request.get_host())[0]
+        except DisallowedHost:
+            request.cms_site = Site.find_for_request(request)
+        else:
+            key = f"site:{generation(request)}:{hostname}:{request.get_port()}"
+            request.cms_site = kept(key, lambda: Site.find_for_request(request))
+    return request.cms_site
 
 
-def _segments(path):
+def segments_of(path):
     return [segment for segment in path.split("/") if segment]
 
 
-def _route_key(request, site, path):
+def route_key(request, site, path):
     return f"route:{generation(request)}:{site.pk}:{path}"
 
 
-def _lives_at(page, site, segments):
+def lives_at(page, site, segments):
     """Whether the page's URL path is the site root followed by these segments."""
     return page.url_path == site.root_page.url_path + "".join(f"{s}/" for s in segments)
 
 
-def prime_route(request, path):
-    """Give Wagtail the kept route for this path, if one is kept; return whether it was."""
+def kept_route(request, path):
+    """The route (page, args, kwargs) kept for this path, or None when none is kept; raises
+    Http404 when the kept page has no sub-route for the rest of the path."""
     site = find_site(request)
     if site is None:
-        return False
-    kept = caches["kept"].get(_route_key(request, site, path))
-    if kept is None:
-        return False
-    page, depth, restriction_ids = kept
+        return None
+    entry = kept_value(route_key(request, site, path))
+    if entry is None:
+        return None
+    page, depth, restriction_ids = entry
     page.kept_view_restriction_ids = restriction_ids
-    try:
-        request._wagtail_route_for_request = page.route(request, _segments(path)[depth:])
-    except Http404:
-        request._wagtail_route_for_request = None
-    return True
+    return page.route(request, segments_of(path)[depth:])
 
 
-def keep_route(request, path):
+def keep_route(request, path, found):
     """Keep the route Wagtail just found for this path (call after a 200 answer)."""
     site = find_site(request)
-    route = getattr(request, "_wagtail_route_for_request", None)
-    if site is None or route is None:
+    if site is None:
         return
-    found = route[0]
     depth = found.depth - site.root_page.depth
-    if depth < 0 or not _lives_at(found, site, _segments(path)[:depth]):
-        return  # not under this site's root the usual way (an alias or a translation)
+    if depth < 0 or not lives_at(found, site, segments_of(path)[:depth]):
+        return  # not under this site's root the usual way (say, another locale's tree)
     # A clean copy without its StreamFields (loaded only if the page renders them; kept
     # fragments usually stand in) and without the ancestors routing attached to it.
     page = type(found).objects.defer_streamfields().get(pk=found.pk)
     restriction_ids = list(Page.get_view_restrictions(page).values_list("id", flat=True))
-    caches["kept"].set(
-        _route_key(request, site, path), (page, depth, restriction_ids), KEEP_SECONDS
-    )
+    keep(route_key(request, site, path), (page, depth, restriction_ids))
+
+
+def serve_chain(page, request, args, kwargs):
+    return page.serve(request, *args, **kwargs)
+
+
+def serve(request, path):
+    """Wagtail's page view (see the module docstring), starting from the kept route."""
+    route = kept_route(request, path)
+    fresh = route is None
+    if fresh:
+        route = Page.route_for_request(request, path)
+        if route is None:
+            raise Http404
+    page, args, kwargs = route
+
+    on_serve_chain = serve_chain
+    for fn in reversed(hooks.get_hooks("on_serve_page")):
+        on_serve_chain = fn(on_serve_chain)
+    for fn in hooks.get_hooks("before_serve_page"):
+        result = fn(page, request, args, kwargs)
+        if isinstance(result, HttpResponse):
+            return result
+    response = on_serve_chain(page, request, args, kwargs)
+    if fresh and response.status_code == 200:
+        keep_route(request, path, page)
+    return response
 
 
 class KeptViewRestrictionsMixin:

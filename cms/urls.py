@@ -10,7 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.views import AdminPasswordResetView
 from certificates.api import api as certificates_api
-from cms import views
+from cms import routing, views
 from cms.workflow_actions import guard_workflow_actions
 from courses import views as course_views
 
@@ -52,5 +52,5 @@ if settings.DEBUG:
 # Wagtail's front-end URLs, with its page view replaced by one that keeps routes in the cache.
 urlpatterns += [
     path("", include([p for p in wagtail_urls.urlpatterns if p.name != "wagtail_serve"])),
-    re_path(wagtail_urls.serve_pattern, views.serve, name="wagtail_serve"),
+    re_path(wagtail_urls.serve_pattern, routing.serve, name="wagtail_serve"),
 ]

@@ -10,9 +10,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from wagtail.models import Page
-from wagtail.views import serve as wagtail_serve
 
-from .routing import keep_route, prime_route
 from .text import without_control_characters
 
 ICONS = Path(__file__).resolve().parent / "static" / "cms" / "img"
@@ -75,12 +73,3 @@ def root_icon(request, name):
     (/favicon.ico, /apple-touch-icon.png): the same files as in cms/static/cms/img/, served
     here because the static files live under STATIC_URL."""
     return HttpResponse(icon_bytes(name), content_type=ROOT_ICONS[name])
-
-
-def serve(request, path):
-    """Wagtail's page view, starting from the route kept in the cache when there is one."""
-    primed = prime_route(request, path)
-    response = wagtail_serve(request, path)
-    if not primed and response.status_code == 200:
-        keep_route(request, path)
-    return response

@@ -10,11 +10,12 @@ import json
 import uuid
 from dataclasses import dataclass, field
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Site
+
+from cms.models import attach_image_file
 
 from .content_source import (
     DIAGRAMS_FOLDER,
@@ -159,8 +160,7 @@ def _import_figures(source, user):
             ids[file] = image.id
             continue
         old_file = image.file.name if image.pk else None
-        image.file = ContentFile(figure.data, name=file)
-        image._set_image_file_metadata()
+        attach_image_file(image, figure.data, file)
         if old_file:
             image.description = figure.alt
         image.save()

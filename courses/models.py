@@ -20,8 +20,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.forms import ImageChooser
-from cms.kept import kept
-from cms.page_cache import fragment_version
+from cms.kept import KEEP_SECONDS, kept
+from cms.page_cache import generation
 from cms.routing import KeptViewRestrictionsMixin
 
 from .blocks import ModuleBodyBlock, ObjectivesBlock, bibliography
@@ -441,20 +441,32 @@ class ModulePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
             ],
         }
 
-    def navigation(self, fragment):
+    def fragment_keys(self, request):
+        """How this page's template fragments and navigation are kept (`{% wagtailcache
+        fragment_seconds name fragment_key using="kept-shared" %}`, Wagtail's own fragment cache,
+        which also skips previews): under Wagtail's `cache_key` for this version of the page
+        and the content generation, for a day. Nothing is kept while DEBUG is on, so a
+        developer's template edits show at once without a restart."""
+        seconds = 0 if settings.DEBUG or getattr(request, "is_preview", False) else KEEP_SECONDS
+        return {
+            "fragment_seconds": seconds,
+            "fragment_key": f"{self.cache_key}:{generation(request)}",
+        }
+
+    def navigation(self, keys):
         """current_navigation(), the same for every reader of this version: kept with the
-        page's template fragments (cms.page_cache.fragment_version); a preview's is fresh."""
-        if not fragment["seconds"]:
+        page's template fragments (fragment_keys); a preview's is fresh."""
+        if not keys["fragment_seconds"]:
             return self.current_navigation()
-        key = f"module-navigation:{self.pk}:{fragment['version']}"
+        key = f"module-navigation:{self.pk}:{keys['fragment_key']}"
         navigation = kept(key, self.current_navigation)
         self.__dict__["course"] = navigation["course"]  # fills the cached_property
         return navigation
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        fragment = fragment_version(request, self)
-        context.update(self.navigation(fragment), fragment=fragment)
+        keys = self.fragment_keys(request)
+        context.update(self.navigation(keys), **keys)
         context.update(self.learner_context(request))
         return context
 

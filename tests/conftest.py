@@ -1,11 +1,12 @@
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from wagtail.models import Site
 
 import pytest
 
 from cms.models import ProviderSettings
+from cms.redis_breaker import reset_breakers
 from courses.content_import import get_or_create_catalog
 from courses.models import Principle
 from courses.roles import INSTRUCTORS, REVIEWERS, ensure_editorial_roles
@@ -16,8 +17,11 @@ from tests.factories import CoursePageFactory, ModulePageFactory, UserFactory
 def empty_cache():
     """Each test starts with an empty cache: no rate-limit counts or cached pages carried over."""
     cache.clear()
+    caches["local"].clear()
+    reset_breakers()  # a test that met an unreachable Redis leaves no pause behind
     yield
     cache.clear()
+    caches["local"].clear()
 
 
 @pytest.fixture

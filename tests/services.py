@@ -29,16 +29,12 @@ def require_redis():
 
 def redis_cache_settings(url, prefix=None):
     """CACHES as production builds them (cms/settings/base.py), with a private key prefix."""
+    from cms.redis_breaker import redis_cache
+
+    prefix = prefix or f"test-{uuid.uuid4().hex}"
     return {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": prefix or f"test-{uuid.uuid4().hex}",
-            "OPTIONS": {
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 0.5,
-                "SOCKET_TIMEOUT": 0.5,
-            },
-        },
+        "default": redis_cache(url, key_prefix=prefix),
+        "kept-shared": redis_cache(url, key_prefix=f"kept-{prefix}"),
         "kept": settings.KEPT_CACHE,
+        "local": settings.LOCAL_CACHE,
     }

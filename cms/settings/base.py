@@ -142,36 +142,54 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
 DATABASES["default"].setdefault("CONN_MAX_AGE", 0)
 
 # With REDIS_URL, one Redis holds the cache, rate limits and a copy of each session for every
-# app server. If Redis goes away the site keeps serving: cache errors are logged and read as
-# misses (django-redis IGNORE_EXCEPTIONS), sessions fall back to the database, rate limits
-# fail open and the login lockout, kept in the database, still holds (docs/reliability.md).
+# app server. If Redis goes away or hangs the site keeps serving: each command gives up after
+# 0.2 s, a failure pauses this process's use of Redis for 15 s (cms/redis_breaker.py), cache
+# errors are logged and read as misses (django-redis IGNORE_EXCEPTIONS), sessions fall back to
+# the database, rate limits count per process and the login lockout, kept in the database,
+# still holds (docs/reliability.md).
 REDIS_URL = env("REDIS_URL")
+# Each release keeps its own rendered parts and page copies (cms/release.py).
+RELEASE = env("RELEASE") or code_fingerprint(BASE_DIR)
 if REDIS_URL:
+    from cms.redis_breaker import redis_cache
+
     CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "nmt",
-            "OPTIONS": {
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 0.5,
-                "SOCKET_TIMEOUT": 0.5,
-            },
-        }
+        "default": redis_cache(REDIS_URL),
+        # Rendered module fragments and the shared copy of kept values (cms/kept.py), shared
+        # by every app server: one render per version for the whole fleet.
+        "kept-shared": redis_cache(REDIS_URL, key_prefix=f"kept-{RELEASE}"),
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Values that never change under their key, also held in each process (cms/kept.py).
-# Each release keeps its own rendered parts and page copies (cms/release.py).
-RELEASE = env("RELEASE") or code_fingerprint(BASE_DIR)
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "kept-shared": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "kept-shared",
+            "KEY_PREFIX": f"kept-{RELEASE}",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+    }
+# Values that never change under their key (they carry the content generation or a published
+# version), held in each process's memory in front of `kept-shared`: page routes, module
+# navigation, the site and its settings row (cms/kept.py). And, in the same process, the rate
+# limits' own count while the shared cache cannot be reached (cms/ratelimit.py).
 KEPT_CACHE = {
-    "BACKEND": "cms.kept.KeptCache",
-    "LOCATION": "default",
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "kept",
     "KEY_PREFIX": f"kept-{RELEASE}",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
+LOCAL_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "local",
+    "OPTIONS": {"MAX_ENTRIES": 10000},
 }
 CACHES["kept"] = KEPT_CACHE
-DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+CACHES["local"] = LOCAL_CACHE
+# The circuit breaker logs each Redis failure once (cms/redis_breaker.py); a traceback for every
+# command refused while it is open would flood the log.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

@@ -15,7 +15,13 @@ from .base import *  # noqa: E402, F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "kept-shared": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "kept-shared",
+        "KEY_PREFIX": f"kept-{RELEASE}",  # noqa: F405
+    },
     "kept": KEPT_CACHE,  # noqa: F405
+    "local": LOCAL_CACHE,  # noqa: F405
 }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

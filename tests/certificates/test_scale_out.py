@@ -168,7 +168,7 @@ def test_a_page_kept_by_one_server_is_served_by_the_other(servers, course):
 
 
 def test_a_publish_shows_at_once_on_every_server(servers, course, learner):
-    """Each server keeps rendered module parts and routes in its own memory (cms/kept.py)
+    """Each server keeps routes in its own memory and module parts in Redis (cms/kept.py)
     under the content generation, which lives in Redis: a publish anywhere moves it on."""
     a, b = servers
     module = ModulePage.objects.child_of(course).first()

@@ -1,13 +1,16 @@
-"""The `kept` cache (cms/kept.py): values under keys that never change meaning, held in the
-process as well as in the shared cache; and the generation numbers those keys carry."""
+"""The `kept` cache (cms/kept.py): values under keys that never change meaning, held in a
+standard local-memory cache alias in each process; and the generation numbers those keys carry."""
 
 from django.core.cache import cache, caches
 from django.test import override_settings
 
 import pytest
 
-from cms.page_cache import fragment_version, generation, new_generation, page_key
+from cms.kept import keep, kept_value
+from cms.kept import kept as keep_or_compute
+from cms.page_cache import generation, new_generation, page_key
 from cms.release import code_fingerprint
+from courses.models import ModulePage
 from tests.services import UNREACHABLE_REDIS_URL, redis_cache_settings
 
 
@@ -15,25 +18,49 @@ from tests.services import UNREACHABLE_REDIS_URL, redis_cache_settings
 def kept():
     kept = caches["kept"]
     kept.clear()
+    caches["kept-shared"].clear()
     yield kept
     kept.clear()
+    caches["kept-shared"].clear()
 
 
-def drop_shared(kept, key):
-    cache.delete(kept.make_key(key))
+def test_the_kept_alias_is_a_standard_django_cache_in_the_process():
+    from django.core.cache.backends.locmem import LocMemCache
+
+    assert isinstance(caches["kept"], LocMemCache)
+    assert isinstance(caches["local"], LocMemCache)
 
 
-def test_a_kept_value_is_read_from_the_process_without_the_shared_cache(kept):
-    kept.set("route:1:a", ("page", 7), 60)
-    drop_shared(kept, "route:1:a")
-    assert kept.get("route:1:a") == ("page", 7)
+def test_a_kept_value_is_computed_once(kept):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"related": ["a"]}
+
+    assert keep_or_compute("navigation:1:v1", compute) == {"related": ["a"]}
+    assert keep_or_compute("navigation:1:v1", compute) == {"related": ["a"]}
+    assert len(calls) == 1
 
 
-def test_a_value_another_server_wrote_is_read_from_the_shared_cache_then_kept(kept):
-    cache.set(kept.make_key("route:1:b"), {"from": "another server"}, 60)
-    assert kept.get("route:1:b") == {"from": "another server"}
-    drop_shared(kept, "route:1:b")
-    assert kept.get("route:1:b") == {"from": "another server"}
+def test_a_value_another_server_kept_is_read_from_the_shared_level_then_held_here(kept):
+    caches["kept-shared"].set("route:1:b", {"from": "another server"}, 60)
+    assert kept_value("route:1:b") == {"from": "another server"}
+    caches["kept-shared"].delete("route:1:b")
+    assert kept_value("route:1:b") == {"from": "another server"}  # now in this process
+
+
+def test_a_kept_value_is_written_to_both_levels(kept):
+    keep("navigation:2:v1", ["a"])
+    assert caches["kept-shared"].get("navigation:2:v1") == ["a"]
+    assert caches["kept"].get("navigation:2:v1") == ["a"]
+
+
+def test_a_kept_none_is_not_computed_again(kept):
+    calls = []
+    assert keep_or_compute("site:1:nowhere", lambda: calls.append(1)) is None
+    assert keep_or_compute("site:1:nowhere", lambda: calls.append(1)) is None
+    assert len(calls) == 1
 
 
 def test_callers_get_copies_so_no_request_changes_what_the_next_one_reads(kept):
@@ -41,34 +68,6 @@ def test_callers_get_copies_so_no_request_changes_what_the_next_one_reads(kept):
     first = kept.get("navigation:1")
     first["related"].append("changed by a request")
     assert kept.get("navigation:1") == {"related": ["a"]}
-
-
-def test_a_missing_key_gives_the_default(kept):
-    assert kept.get("nothing-here") is None
-    assert kept.get("nothing-here", "default") == "default"
-
-
-def test_a_zero_timeout_keeps_nothing(kept):
-    kept.set("preview-fragment", "<p>draft</p>", 0)
-    assert kept.get("preview-fragment") is None
-
-
-def test_the_process_share_is_bounded_in_bytes():
-    config = {"BACKEND": "cms.kept.KeptCache", "LOCATION": "default"}
-    config["OPTIONS"] = {"LOCAL_BYTES": 4000}
-    with override_settings(CACHES={**caches.settings, "kept": config}):
-        kept = caches["kept"]
-        for n in range(10):
-            kept.set(f"fragment:{n}", "x" * 1000, 60)
-        assert 0 < kept._bytes <= 4000
-        assert len(kept._local) < 10
-        assert kept.get("fragment:0") == "x" * 1000  # still in the shared cache
-
-
-def test_delete_drops_both_copies(kept):
-    kept.set("route:1:c", "value", 60)
-    kept.delete("route:1:c")
-    assert kept.get("route:1:c") is None
 
 
 def test_generations_never_come_round_again_after_the_cache_is_emptied():
@@ -121,11 +120,17 @@ def test_anonymous_page_copies_are_kept_per_release(rf, settings):
 def test_fragments_are_not_kept_while_debug_is_on(rf, settings, course):
     """Templates change under a running development server; a kept fragment would hide the
     edit until a restart."""
-    request = rf.get(course.url)
-    assert fragment_version(request, course)["seconds"] > 0
+    module = ModulePage.objects.child_of(course).first()
+    request = rf.get(module.url)
+    settings.DEBUG = False
+    assert module.fragment_keys(request)["fragment_seconds"] > 0
     settings.DEBUG = True
-    assert fragment_version(request, course)["seconds"] == 0
-    assert (
-        fragment_version(request, course)["version"]
-        != fragment_version(request, course)["version"]
-    )
+    assert module.fragment_keys(request)["fragment_seconds"] == 0
+
+
+def test_a_new_generation_gives_fragments_new_keys(rf, settings, course):
+    module = ModulePage.objects.child_of(course).first()
+    before = module.fragment_keys(rf.get(module.url))["fragment_key"]
+    new_generation()
+    assert module.fragment_keys(rf.get(module.url))["fragment_key"] != before
+    assert module.cache_key in before  # Wagtail's key for this version of the page

@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -35,8 +35,28 @@ def module(course):
     return ModulePage.objects.child_of(course).first()
 
 
+KEPT_ROUTES = []
+
+
+@pytest.fixture(autouse=True)
+def kept_routes(monkeypatch):
+    """Records the routes kept (every key set in the `kept` alias that starts with route:)."""
+    store = caches["kept"]
+    original = store.set
+
+    def recording_set(key, value, *args, **kwargs):
+        if key.startswith("route:"):
+            KEPT_ROUTES.append(key)
+        return original(key, value, *args, **kwargs)
+
+    KEPT_ROUTES.clear()
+    monkeypatch.setattr(store, "set", recording_set)
+    yield
+    KEPT_ROUTES.clear()
+
+
 def route_keys():
-    return [key for key in cache._cache if ":route:" in key]  # locmem keeps its keys
+    return list(KEPT_ROUTES)
 
 
 def without_csrf_token(response):
@@ -124,6 +144,7 @@ def test_sub_routes_of_a_page_are_kept_and_still_work(client, course, learner):
     second, second_sql = queries_for(client, url)
     assert first.status_code == second.status_code == 200
     assert without_csrf_token(second) == without_csrf_token(first)
+    # Our templates print page URLs without Wagtail's Site query (cms/templatetags/cms_urls.py).
     assert not any('"wagtailcore_site"' in sql for sql in second_sql)
     assert len(second_sql) <= len(first_sql) - 4  # site, root, restrictions and ancestors
 
@@ -149,3 +170,76 @@ def test_pages_loaded_elsewhere_ask_wagtail_for_their_restrictions(course, modul
     PageViewRestriction.objects.create(page=course, restriction_type=PageViewRestriction.LOGIN)
     fresh = ModulePage.objects.get(pk=module.pk)
     assert [r.page_id for r in fresh.get_view_restrictions()] == [course.pk]
+
+
+def wagtail_answer(path, user=None):
+    """What Wagtail's own page view answers for this path (status and title), for comparing."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import Http404
+    from django.test import RequestFactory
+
+    from wagtail.views import serve as wagtail_serve
+
+    request = RequestFactory().get(path)
+    request.user = user or AnonymousUser()
+    request.session = {}
+    try:
+        response = wagtail_serve(request, path.lstrip("/"))
+    except Http404:
+        return 404
+    return response.status_code
+
+
+def test_an_alias_is_served_at_its_own_path_and_follows_its_original(
+    client, catalog, course, module
+):
+    other = build_course(catalog, modules=1, title="Other course")
+    alias = module.create_alias(parent=other, update_slug="alias-of-module")
+    alias_url = other.url + "alias-of-module/"
+    for _ in range(2):  # the second from the kept route
+        response = client.get(alias_url)
+        assert response.status_code == 200
+        assert module.title in response.text
+    assert any(key.endswith(alias_url.lstrip("/")) or alias_url in key for key in route_keys())
+    assert client.get(module.url).status_code == 200  # the original still at its own path
+    module.title = "A title the alias follows"
+    module.save_revision().publish()
+    assert "A title the alias follows" in client.get(alias_url).text
+    alias.refresh_from_db()
+    assert alias.alias_of_id == module.pk
+
+
+def test_a_second_locale_changes_nothing_at_the_site_paths(client, course, module, settings):
+    """With a second Locale and a translated course (i18n is off in the settings, so
+    translations are separate trees the site does not serve), every path answers as
+    Wagtail's own view answers it, on the first request and from the kept route."""
+    from wagtail.models import Locale
+
+    french = Locale.objects.create(language_code="fr")
+    translated = course.copy_for_translation(french, copy_parents=True)
+    translated.save_revision().publish()
+    paths = [course.url, module.url, translated.url or "/fr-course-not-served/"]
+    for path in paths:
+        expected = wagtail_answer(path)
+        for _ in range(2):
+            assert client.get(path).status_code == expected, path
+    assert client.get(module.url).status_code == 200
+
+
+def test_our_url_tags_print_what_wagtails_print(rf, course, module):
+    """`{% page_url %}` and `{% subpage_url %}` (no Site query) give the same URLs as
+    Wagtail's `{% pageurl %}` and `{% routablepageurl %}`."""
+    from django.template import Context, Template
+
+    catalog = course.get_parent().specific
+    request = rf.get("/")
+    ours = Template(
+        "{% load cms_urls %}{% page_url module %}|{% subpage_url catalog 'principles' %}|"
+        "{% subpage_url module 'heartbeat' %}"
+    )
+    wagtails = Template(
+        "{% load wagtailcore_tags wagtailroutablepage_tags %}{% pageurl module %}|"
+        "{% routablepageurl catalog 'principles' %}|{% routablepageurl module 'heartbeat' %}"
+    )
+    context = {"module": module.specific, "catalog": catalog, "request": request}
+    assert ours.render(Context(context)) == wagtails.render(Context(context))

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -10,7 +9,7 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
-from cms.models import ProviderSettings
+from cms.models import ProviderSettings, attach_image_file
 from courses.content_import import get_or_create_catalog
 from courses.roles import INSTRUCTORS, ensure_editorial_roles
 
@@ -31,8 +30,7 @@ def demo_logo():
     image = Image.objects.filter(title=DEMO_LOGO_TITLE).order_by("id").first()
     if image is None:
         image = Image(title=DEMO_LOGO_TITLE, description="NMT Continuing Education, demo logo")
-        image.file = ContentFile(DEMO_LOGO.read_bytes(), name="demo-provider-logo.svg")
-        image._set_image_file_metadata()
+        attach_image_file(image, DEMO_LOGO.read_bytes(), "demo-provider-logo.svg")
         image.save()
     return image
 
