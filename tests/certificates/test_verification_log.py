@@ -182,3 +182,43 @@ def test_the_upgrade_moves_what_the_old_buffer_held():
     ]
     moved = VerificationLog.objects.get(code="LEFT-ONE")
     assert (moved.channel, moved.result, moved.ip_address) == ("api", "not_found", "203.0.113.9")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_under_load_a_redis_stop_loses_no_lookup(live_server, certificate, private_redis):
+    """Four clients verify at once through the live server while Redis without persistence
+    is killed and started again, empty: every lookup answered is a row."""
+    import threading
+    import urllib.error
+    import urllib.request
+
+    paths = [f"/api/v1/certificates/{certificate.display_code}", f"/api/v1/certificates/{UNKNOWN}"]
+    answers = []
+    stop = threading.Event()
+
+    def verify_in_a_loop(n):
+        while not stop.is_set():
+            try:
+                with urllib.request.urlopen(live_server.url + paths[n % 2], timeout=10) as reply:  # noqa: S310 - the test server
+                    status = reply.status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            answers.append(status)
+
+    with override_settings(
+        CACHES=redis_cache_settings(private_redis.url), API_RATE_LIMIT_ANONYMOUS=10**9
+    ):
+        clients = [threading.Thread(target=verify_in_a_loop, args=(n,)) for n in range(4)]
+        for thread in clients:
+            thread.start()
+        time.sleep(1.5)
+        private_redis.kill()
+        time.sleep(1.5)
+        private_redis.start()
+        time.sleep(1.5)
+        stop.set()
+        for thread in clients:
+            thread.join()
+    answered_count = sum(1 for status in answers if status in {200, 404})
+    assert answered_count > 20
+    assert VerificationLog.objects.count() == answered_count
