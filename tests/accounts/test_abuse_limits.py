@@ -165,7 +165,7 @@ def test_limits_are_shared_by_every_app_server_through_redis(db):
 
 
 @override_settings(CACHES=redis_cache_settings(UNREACHABLE_REDIS_URL))
-def test_with_redis_down_the_forms_work_the_site_serves_and_the_lockout_holds(client, member, home):
+def test_with_redis_down_forms_work_pages_serve_and_the_lockout_holds(client, member, home):
     # The rate-limited forms still work (limits count per process meanwhile)...
     assert client.post(SIGNUP, signup_data(7), REMOTE_ADDR="10.5.0.1").status_code == 302
     client.logout()
