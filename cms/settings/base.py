@@ -358,7 +358,7 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = False
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 # The admin's reset form mails only people who can use the admin (its view, with the site's
 # rate limits, is accounts.views.AdminPasswordResetView, routed in cms/urls.py).
-WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "accounts.forms.AdminPasswordResetForm"  # noqa: S105
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "accounts.forms.AdminPasswordResetForm"  # noqa: S105  # nosec B105
 # Nothing fetched from the internet at run time (and nothing about editors sent out): no
 # Gravatar avatars, no release check from the admin dashboard.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
