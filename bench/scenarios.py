@@ -151,41 +151,24 @@ def quiz_runs(server, stock, course, sessions, seconds, threads, run_id):
             db_before, db_after, start["requests"] + submit["requests"]
         ),
     }
+    stock_row = baseline_row(stock_before, stock_after)
+    bare_row = baseline_row(bare_before, bare_after)
     rows = [
         {
             "name": "stock_python",
             "label": 'stock Django view "ok" (python client)',
-            "client": "python",
-            "rps": round(stock_baseline, 1),
-            "p50_ms": round((stock_before["p50_ms"] + stock_after["p50_ms"]) / 2, 1),
-            "p95_ms": round((stock_before["p95_ms"] + stock_after["p95_ms"]) / 2, 1),
-            "errors": stock_before["errors"] + stock_after["errors"],
+            **stock_row,
             "ratio": None,
             "stock_ratio": 1.0,
-            "server_cpu_ms": round(
-                (
-                    cost_ms(stock_before["cpu"], stock_before["requests"])
-                    + cost_ms(stock_after["cpu"], stock_after["requests"])
-                )
-                / 2,
-                3,
-            ),
-            "cpu": mean_usage([stock_before["cpu"], stock_after["cpu"]]),
         },
         {
             "name": "bare_python",
             "label": 'bare view "ok" (python client)',
-            "client": "python",
-            "rps": round(baseline, 1),
-            "p50_ms": round((bare_before["p50_ms"] + bare_after["p50_ms"]) / 2, 1),
-            "p95_ms": round((bare_before["p95_ms"] + bare_after["p95_ms"]) / 2, 1),
-            "errors": bare_before["errors"] + bare_after["errors"],
+            **bare_row,
             "ratio": 1.0,
             "stock_rps": round(stock_baseline, 1),
             "stock_ratio": round(baseline / stock_baseline, 3),
             "cpu_ratio": 1.0,
-            "server_cpu_ms": round(bare_cost, 3),
-            "cpu": mean_usage([bare_before["cpu"], bare_after["cpu"]]),
         },
         {
             "name": "quiz_start",
@@ -209,6 +192,23 @@ def quiz_runs(server, stock, course, sessions, seconds, threads, run_id):
     if exhausted:
         rows[2]["note"] = f"{len(exhausted)} threads ran out of quizzes before the end"
     return rows, recorder.error_samples
+
+
+def baseline_row(before, after):
+    """A baseline's row from its runs before and after the measured one: their means."""
+    return {
+        "client": "python",
+        "rps": round((before["rps"] + after["rps"]) / 2, 1),
+        "p50_ms": round((before["p50_ms"] + after["p50_ms"]) / 2, 1),
+        "p95_ms": round((before["p95_ms"] + after["p95_ms"]) / 2, 1),
+        "errors": before["errors"] + after["errors"],
+        "server_cpu_ms": round(
+            (cost_ms(before["cpu"], before["requests"]) + cost_ms(after["cpu"], after["requests"]))
+            / 2,
+            3,
+        ),
+        "cpu": mean_usage([before["cpu"], after["cpu"]]),
+    }
 
 
 def stock_loop(stock, threads, seconds):

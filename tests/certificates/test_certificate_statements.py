@@ -20,16 +20,7 @@ from certificates.pdf import render_pdf
 from courses.models import CourseInstructor
 
 from ..factories import InstructorFactory
-
-
-def squeezed(text):
-    return re.sub(r"\s+", "", text)
-
-
-def pdf_text(data):
-    from pypdf import PdfReader
-
-    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+from .test_licence_facts import pdf_text, squeezed
 
 
 def download(client, certificate):
