@@ -26,10 +26,10 @@ from cms.ratelimit import client_ip, hit
 
 from .api_keys import InvalidApiKey, authenticate_key
 from .audit import log_lookups, result_of
-from .batch_dedupe import distinct_codes
+from .batch import log_distinct, look_up
 from .codes import MalformedCode
 from .credential_check import check_credential
-from .lookup import find_certificate, find_many, public_facts
+from .lookup import find_certificate, public_facts
 from .models import AssociationApiKey, VerificationLog
 
 MAX_BULK = 1000
@@ -236,13 +236,17 @@ def verify_credential(request, credential: Body[dict[str, Any]]):
     return Status(200, {"verified": report.verified, "checks": report.checks})
 
 
-def bulk_result(text, value, found):
-    """The answer for one code as submitted, from find_many's normalized form and finds."""
-    if isinstance(value, MalformedCode):
-        return {"code": text, "found": False, "detail": str(value)}
-    if value in found:
-        return {"code": text, "found": True, "certificate": public_facts(found[value])}
-    return {"code": text, "found": False, "detail": "No certificate has this code."}
+def bulk_result(lookup):
+    """The answer for one distinct code (a batch.Lookup)."""
+    if lookup.code is None:
+        return {"code": lookup.text, "found": False, "detail": lookup.error}
+    if lookup.certificate is not None:
+        return {
+            "code": lookup.text,
+            "found": True,
+            "certificate": public_facts(lookup.certificate),
+        }
+    return {"code": lookup.text, "found": False, "detail": "No certificate has this code."}
 
 
 # Declared before "/certificates/{code}", which would otherwise match "verify".
@@ -257,19 +261,9 @@ def bulk_result(text, value, found):
     openapi_extra=KEY_OPTIONAL,
 )
 def verify_many(request, payload: BulkIn):
-    api_key = request.auth.api_key
-    batch = distinct_codes(payload.codes)
-    normalized, found = find_many(batch.firsts)
-    once = [bulk_result(text, normalized[text], found) for text in batch.firsts]
-    log_lookups(
-        request,
-        VerificationLog.BULK,
-        [
-            (text, result_of(found.get(normalized[text]), isinstance(normalized[text], Exception)))
-            for text in batch.firsts
-        ],
-        api_key,
-    )
+    batch, distinct = look_up(payload.codes)
+    log_distinct(request, VerificationLog.BULK, distinct, request.auth.api_key)
+    once = [bulk_result(lookup) for lookup in distinct]
     results = [
         {**answer, "code": text}
         for text, answer in zip(payload.codes, batch.spread(once), strict=True)

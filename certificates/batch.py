@@ -302,7 +302,8 @@ class Lookup:
 
 
 def look_up(texts):
-    """(one Lookup per submitted text, in order; the distinct Lookups, in first-seen order).
+    """(the batch, as batch_dedupe.distinct_codes groups it; one Lookup per distinct code,
+    in first-seen order). `batch.spread` gives one per submitted text, in order.
 
     One query (or none, from the cache) for all of them. Texts that name the same code share
     a Lookup, by the rule the bulk API uses (batch_dedupe.distinct_codes): case, separators
@@ -317,7 +318,7 @@ def look_up(texts):
             distinct.append(Lookup(text, None, error=str(value)))
         else:
             distinct.append(Lookup(text, value, found.get(value)))
-    return batch.spread(distinct), distinct
+    return batch, distinct
 
 
 def log_distinct(request, channel, lookups, api_key=None, user=None):
@@ -368,11 +369,13 @@ class BatchResults:
 def verify_batch(request, texts):
     """Check the submitted codes for the signed-in user at the desk: one lookup and one log
     row (channel "desk", with the user) per distinct code; a result row per submitted code."""
-    per_text, distinct = look_up(texts)
+    batch, distinct = look_up(texts)
     log_distinct(request, VerificationLog.DESK, distinct, user=request.user)
     rows = [
         ResultRow(number, text, lookup)
-        for number, (text, lookup) in enumerate(zip(texts, per_text, strict=True), start=1)
+        for number, (text, lookup) in enumerate(
+            zip(texts, batch.spread(distinct), strict=True), start=1
+        )
     ]
     return BatchResults(rows, len(distinct))
 
