@@ -11,18 +11,24 @@ from courses.progress import record_view
 from quizzes.completion import record_completion_if_complete
 
 
+def complete_course(user, course, capture):
+    """Enroll the user, complete every module and the course; return the certificate that
+    completing it issues (through the course_completed hook). `capture` is
+    django_capture_on_commit_callbacks."""
+    enrollment, _ = enroll(user, course)
+    for module in ModulePage.objects.child_of(course):
+        progress = record_view(enrollment, module)
+        ModuleProgress.objects.filter(pk=progress.pk).update(completed_at=timezone.now())
+    with capture(execute=True):
+        record_completion_if_complete(enrollment)
+    return Certificate.objects.get(enrollment=enrollment)
+
+
 @pytest.fixture
 def certificate(learner, course, django_capture_on_commit_callbacks):
     course.evaluation_required = False
     course.save()
-    enrollment, _ = enroll(learner, course)
-    for module in ModulePage.objects.child_of(course):
-        progress = record_view(enrollment, module)
-        ModuleProgress.objects.filter(pk=progress.pk).update(completed_at=timezone.now())
-    # Completing the course issues the certificate through the course_completed hook.
-    with django_capture_on_commit_callbacks(execute=True):
-        record_completion_if_complete(enrollment)
-    return Certificate.objects.get(enrollment=enrollment)
+    return complete_course(learner, course, django_capture_on_commit_callbacks)
 
 
 @pytest.fixture

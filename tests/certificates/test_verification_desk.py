@@ -31,31 +31,19 @@ from certificates.codes import new_code
 from certificates.desk_views import XLSX
 from certificates.issuing import revoke_certificate
 from certificates.models import Certificate, VerificationLog
-from courses.enrollment import enroll
-from courses.models import ModulePage, ModuleProgress
-from courses.progress import record_view
-from quizzes.completion import record_completion_if_complete
 from tests.factories import UserFactory
 from tests.spreadsheets import csv_rows
 
+from .conftest import complete_course
+
 URL = "/verify/batch/"
-
-
-def issue(user, course, capture):
-    enrollment, _ = enroll(user, course)
-    for module in ModulePage.objects.child_of(course):
-        progress = record_view(enrollment, module)
-        ModuleProgress.objects.filter(pk=progress.pk).update(completed_at=timezone.now())
-    with capture(execute=True):
-        record_completion_if_complete(enrollment)
-    return Certificate.objects.get(enrollment=enrollment)
 
 
 @pytest.fixture
 def revoked(course, admin_user, django_capture_on_commit_callbacks):
     course.evaluation_required = False
     course.save()
-    certificate = issue(
+    certificate = complete_course(
         UserFactory(legal_name="Rae Revoked"), course, django_capture_on_commit_callbacks
     )
     with django_capture_on_commit_callbacks(execute=True):
