@@ -23,26 +23,15 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
-# Paths that are never Wagtail pages, checked before anything else (no cache round trip).
-SKIP_PREFIXES = (
-    "/admin/",
-    "/api/",
-    "/accounts/",
-    "/quizzes/",
-    "/dashboard/",
-    "/search/",
-    "/verify/",
-    "/certificates/",
-    "/credentials/",
-    "/documents/",
-    "/healthz",
-    "/_util/",
-)
+# The name of the URL pattern that serves Wagtail pages (cms/urls.py): only its addresses can
+# be kept pages.
+PAGE_VIEW_NAME = "wagtail_serve"
 
 
 def generation(request=None):
@@ -133,10 +122,21 @@ def candidate(request):
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method in ("GET", "HEAD")
-        and not request.path.startswith(SKIP_PREFIXES)
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
+        and is_page_address(request)
     )
+
+
+def is_page_address(request):
+    """Whether Wagtail's page view answers this address. Every other view (the API, quizzes,
+    the dashboard, verification, a bare health check) can never be a kept page, so its
+    requests skip the cache and its round trips; resolving the address costs none."""
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return False
+    return match.url_name == PAGE_VIEW_NAME
 
 
 def mark_cacheable(page, request):

@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from cms.kept import keep, kept_value
+from cms.page_cache import generation
 from courses.models import CoursePage, Enrollment, ModulePage, ModuleProgress
 
 from .models import Attempt, CourseCompletion, CourseEvaluation, Quiz
@@ -46,12 +48,25 @@ class ModuleStatus:
 
 
 @dataclass(frozen=True)
+class CourseContent:
+    """What every learner of a course works through: its live modules in order, their live
+    quizzes, its live final exam, and the address of each of those steps. It is the same for
+    every learner, so it is kept under the content generation (`course_contents`)."""
+
+    modules: tuple[ModulePage, ...]
+    quizzes: dict  # module id -> its live Quiz
+    final_exam: Quiz | None
+    urls: dict  # (READ, module id) or (QUIZ, quiz id) -> the step's address
+
+
+@dataclass(frozen=True)
 class CourseStatus:
     modules: tuple[ModuleStatus, ...]
     final_exam: Quiz | None
     final_exam_passed: bool
     evaluation_required: bool
     evaluation_submitted: bool
+    urls: dict  # CourseContent.urls
 
     @property
     def modules_complete(self):
@@ -66,13 +81,13 @@ class CourseStatus:
         the evaluation."""
         steps = []
         for status in self.modules:
-            module = status.module
-            steps.append(Step(READ, module.title, module.url, status.read, module))
-            if status.quiz:
-                url = reverse("quizzes:detail", args=[status.quiz.pk])
-                steps.append(Step(QUIZ, status.quiz.title, url, status.quiz_passed, module))
+            module, quiz = status.module, status.quiz
+            steps.append(Step(READ, module.title, self.urls[READ, module.id], status.read, module))
+            if quiz:
+                url = self.urls[QUIZ, quiz.id]
+                steps.append(Step(QUIZ, quiz.title, url, status.quiz_passed, module))
         if self.final_exam:
-            url = reverse("quizzes:detail", args=[self.final_exam.pk])
+            url = self.urls[QUIZ, self.final_exam.id]
             steps.append(Step(FINAL_EXAM, self.final_exam.title, url, self.final_exam_passed))
         if self.evaluation_required:
             url = reverse("quizzes:evaluation", args=[course.pk])
@@ -106,30 +121,12 @@ def course_statuses(enrollments, fresh=False):
         courses = CoursePage.objects.defer_streamfields().in_bulk(course_ids)
     else:
         courses = {e.course_id: e.course for e in enrollments}
-    modules = {}
-    for module in (
-        ModulePage.objects.live()
-        .filter(course_page_id__in=course_ids)
-        .defer_streamfields()
-        .order_by("path")
-    ):
-        modules.setdefault(module.course_page_id, []).append(module)
+    contents = course_contents(course_ids)
     read = set(
         ModuleProgress.objects.filter(
             enrollment__in=enrollments, completed_at__isnull=False
         ).values_list("enrollment_id", "module_id")
     )
-    # Only live quizzes count: a quiz never published (a draft under review) asks nothing yet.
-    quizzes, final_exams = {}, {}
-    for quiz in (
-        Quiz.objects.live()
-        .filter(Q(module__course_page_id__in=course_ids) | Q(course_id__in=course_ids))
-        .order_by("pk")
-    ):
-        if quiz.course_id:
-            final_exams.setdefault(quiz.course_id, quiz)
-        else:
-            quizzes[quiz.module_id] = quiz
     passed = set(
         Attempt.objects.filter(enrollment__in=enrollments, passed=True).values_list(
             "enrollment_id", "quiz_id"
@@ -143,7 +140,8 @@ def course_statuses(enrollments, fresh=False):
     statuses = {}
     for enrollment in enrollments:
         course = courses[enrollment.course_id]
-        final_exam = final_exams.get(course.id)
+        content = contents[course.id]
+        quizzes, final_exam = content.quizzes, content.final_exam
         statuses[enrollment.id] = CourseStatus(
             modules=tuple(
                 ModuleStatus(
@@ -152,14 +150,69 @@ def course_statuses(enrollments, fresh=False):
                     quiz=quizzes.get(m.id),
                     quiz_passed=m.id in quizzes and (enrollment.id, quizzes[m.id].id) in passed,
                 )
-                for m in modules.get(course.id, [])
+                for m in content.modules
             ),
             final_exam=final_exam,
             final_exam_passed=bool(final_exam and (enrollment.id, final_exam.id) in passed),
             evaluation_required=course.evaluation_required,
             evaluation_submitted=enrollment.id in evaluated,
+            urls=content.urls,
         )
     return statuses
+
+
+def course_contents(course_ids):
+    """{course id: CourseContent} for these courses. Kept (cms.kept) under the content
+    generation, which publishing a page or saving a quiz moves on, so a learner's status
+    reads only the learner's own rows: no page or quiz queries, no page URLs worked out."""
+    number = generation()
+    contents, missing = {}, []
+    for course_id in course_ids:
+        content = kept_value(f"course-content:{course_id}:{number}")
+        if content is None:
+            missing.append(course_id)
+        else:
+            contents[course_id] = content
+    for course_id, content in read_course_contents(missing).items():
+        keep(f"course-content:{course_id}:{number}", content)
+        contents[course_id] = content
+    return contents
+
+
+def read_course_contents(course_ids):
+    """{course id: CourseContent} read from the database (two queries for any number)."""
+    if not course_ids:
+        return {}
+    modules = {course_id: [] for course_id in course_ids}
+    for module in (
+        ModulePage.objects.live()
+        .filter(course_page_id__in=course_ids)
+        .defer_streamfields()
+        .order_by("path")
+    ):
+        modules[module.course_page_id].append(module)
+    # Only live quizzes count: a quiz never published (a draft under review) asks nothing yet.
+    quizzes, final_exams = {}, {}
+    for quiz in (
+        Quiz.objects.live()
+        .filter(Q(module__course_page_id__in=course_ids) | Q(course_id__in=course_ids))
+        .order_by("pk")
+    ):
+        if quiz.course_id:
+            final_exams.setdefault(quiz.course_id, quiz)
+        else:
+            quizzes[quiz.module_id] = quiz
+    contents = {}
+    for course_id, course_modules in modules.items():
+        course_quizzes = {m.id: quizzes[m.id] for m in course_modules if m.id in quizzes}
+        final_exam = final_exams.get(course_id)
+        urls = {(READ, m.id): m.url for m in course_modules}
+        for quiz in [*course_quizzes.values(), *([final_exam] if final_exam else [])]:
+            urls[QUIZ, quiz.id] = reverse("quizzes:detail", args=[quiz.pk])
+        contents[course_id] = CourseContent(
+            tuple(course_modules), course_quizzes, final_exam, urls
+        )
+    return contents
 
 
 def record_completion_if_complete(enrollment, now=None):

@@ -43,17 +43,18 @@ def _closed(course, status, reason):
     return Gate(False, reason, first.title if first else "", first.url if first else "")
 
 
-def module_quiz_gate(course, module, read):
+def module_quiz_gate(course, module, read, module_url=None):
     """The gate of a module's quiz, given whether the learner has finished reading it.
 
-    Asks the database nothing: the module page already holds the progress row."""
+    Asks the database nothing: the module page already holds the progress row. A caller
+    holding the module's address (a course status's `urls`) passes it as `module_url`."""
     if course.gating != CoursePage.STRICT or read:
         return OPEN
     return Gate(
         False,
         f"This quiz opens when you have finished reading “{module.title}” and marked it complete.",
         module.title,
-        module.url,
+        module.url if module_url is None else module_url,
     )
 
 

@@ -77,7 +77,7 @@ def _state(step, course, status):
         return OPEN
     if step.kind == QUIZ:
         read = next(m.read for m in status.modules if m.module.id == step.module.id)
-        gate = module_quiz_gate(course, step.module, read)
+        gate = module_quiz_gate(course, step.module, read, status.urls[READ, step.module.id])
     elif step.kind == FINAL_EXAM:
         gate = final_exam_gate(course, status)
     else:

@@ -19,7 +19,7 @@ from courses.path import NEXT_STEPS_HOOK
 
 from . import admin_views
 from .accommodations_admin import AccommodationViewSet
-from .completion import course_status, course_statuses
+from .completion import READ, course_status, course_statuses
 from .gating import module_quiz_gate
 from .models import CourseCompletion, Question, Quiz
 from .path import learner_path, next_steps
@@ -169,10 +169,11 @@ def module_quiz_panel(request, module, enrollment, progress=None):
     status = course_statuses([enrollment])[enrollment.id]
     here = next((m for m in status.modules if m.module.id == module.id), None)
     path = learner_path(course, status)
+    read = bool(progress and progress.completed_at)
     context = {
         "quiz": here.quiz if here else None,
         "passed": bool(here and here.quiz_passed),
-        "gate": module_quiz_gate(course, module, bool(progress and progress.completed_at)),
+        "gate": module_quiz_gate(course, module, read, status.urls.get((READ, module.id))),
         "path": path,
         "next_step": path.next_step(),
     }

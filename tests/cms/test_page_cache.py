@@ -1,7 +1,10 @@
 """Anonymous visitors get public pages from the cache, without a database query; publishing
 (or changing what pages show) drops every kept copy at once."""
 
+from unittest import mock
+
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
@@ -9,7 +12,8 @@ from wagtail.models import PageViewRestriction
 
 import pytest
 
-from cms.page_cache import storable
+from cms import page_cache
+from cms.page_cache import AnonymousPageCacheMiddleware, storable
 from courses.models import Instructor, ModulePage
 
 
@@ -131,3 +135,17 @@ def test_a_module_body_is_rendered_once_per_published_version(client, course, le
     assert "A corrected paragraph" not in client.get(module.url).text
     module.save_revision().publish()
     assert "A corrected paragraph" in client.get(module.url).text
+
+
+@pytest.mark.parametrize(
+    "url", ["/healthz", "/verify/", "/api/v1/certificates/X", "/quizzes/1/", "/no-such.txt"]
+)
+def test_addresses_that_are_never_pages_pay_no_cache_round_trip(rf, course, url):
+    """Only addresses that Wagtail's page view answers can be kept pages, so no other request
+    asks the cache (docs/benchmarks.md: those round trips were most of a bare request's cost)."""
+    middleware = AnonymousPageCacheMiddleware(lambda request: HttpResponse("ok"))
+    with mock.patch.object(page_cache, "cache", wraps=page_cache.cache) as shared:
+        middleware(rf.get(url))
+        assert shared.get.call_count == 0
+        middleware(rf.get(course.url))
+        assert shared.get.call_count >= 1  # a page: its generation, then its kept copy

@@ -32,12 +32,13 @@ BUDGETS = {
     "course (anonymous)": 7,  # + the modules' bodies, for the bibliography
     "module (anonymous)": 0,  # page, route and fragments kept; no session
     # session, user, progress with enrollment; the learner's standing for the outline and the
-    # next step: modules, progress, quizzes, passed attempts, evaluation
-    "module (learner)": 8,
+    # next step: progress, passed attempts, evaluation (the course's modules and quizzes are
+    # kept under the content generation: quizzes.completion.course_contents)
+    "module (learner)": 6,
     "dashboard": 7,
-    # + the learner's standing for the outline and the next step (5 queries)
-    "quiz take": 14,
-    "quiz result": 14,
+    # + the learner's standing for the outline and the next step (3 queries)
+    "quiz take": 12,
+    "quiz result": 12,
     # The audit row is always one INSERT, with or without Redis (certificates/audit.py).
     "verify page": 1,  # session-free: look-up and site settings kept; the audit row
     "API one code": 1,  # the audit row; the certificate comes from the cache (DESIGN: <= 3)

@@ -4,10 +4,16 @@ import pytest
 
 from courses.models import Enrollment
 from quizzes.attempts import start_attempt, submit
-from quizzes.completion import course_status, record_completion_if_complete, repair_completions
+from quizzes.completion import (
+    course_status,
+    course_statuses,
+    record_completion_if_complete,
+    repair_completions,
+)
 from quizzes.models import Attempt, CourseCompletion, CourseEvaluation
 from quizzes.signals import course_completed
 from tests.concurrency import needs_postgresql, race
+from tests.factories import ModulePageFactory
 from tests.quizzes.conftest import (
     EVALUATION,
     make_quiz,
@@ -207,3 +213,25 @@ def test_repair_command(learner, enrollment, course, capsys):
     call_command("repair_completions")
     assert "Completions recorded: 1." in capsys.readouterr().out
     assert CourseCompletion.objects.count() == 1
+
+
+def test_a_course_status_reads_the_course_content_once_per_generation(
+    learner, enrollment, course, module, django_assert_num_queries
+):
+    """The modules, quizzes and step addresses are the same for every learner: kept under the
+    content generation, so later statuses read only the learner's own rows (progress, passed
+    attempts, evaluation), and publishing a module is seen at once."""
+    make_quiz(module=module)
+    first = course_status(enrollment)
+    enrollment.course = course
+    with django_assert_num_queries(3):
+        status = course_statuses([enrollment])[enrollment.id]
+    assert [m.module.id for m in status.modules] == [m.module.id for m in first.modules]
+    assert status.steps(course)[0].url == module.url
+    assert status.steps(course)[1].url == reverse("quizzes:detail", args=[module.quiz.pk])
+
+    added = ModulePageFactory(parent=course, title="A module published later")
+    added.save_revision().publish()
+    status = course_statuses([enrollment])[enrollment.id]
+    assert added.id in [m.module.id for m in status.modules]
+    assert status.steps(course)[-2].url == added.url
