@@ -48,7 +48,8 @@ class SessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated:
+        # Without a session cookie nobody is signed in: no session or user to look at.
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
             now = int(time.time())
             reason = expiry_reason(request.session, now)
             if reason:

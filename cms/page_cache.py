@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 
@@ -58,7 +59,16 @@ def first_generation():
 
 
 def new_generation(**kwargs):
-    """Drop every kept page (a signal receiver; any arguments)."""
+    """Drop every kept page and value (a signal receiver; any arguments).
+
+    The generation moves on at once, and again when the transaction that changed the content
+    commits: a request that read the old rows in between (they were not committed yet) may
+    have kept them under the first new number, never under the second."""
+    next_generation()
+    transaction.on_commit(next_generation)
+
+
+def next_generation():
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # not set yet: nothing is kept

@@ -15,6 +15,8 @@ from functools import partial
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 
+from cms.kept import kept
+from cms.page_cache import generation
 from courses.enrollment import enrollment_for
 
 from .accommodations import Allowance, allowance
@@ -73,15 +75,24 @@ def draw_questions(quiz, questions, rng):
 
 
 def questions_served(quiz):
-    """How many questions each attempt serves (one query), counted by the draw itself."""
-    pool = list(quiz.questions.all())
-    return len(draw_questions(quiz, pool, random.SystemRandom()))
+    """How many questions each attempt serves, counted by the draw itself."""
+    return len(draw_questions(quiz, question_pool(quiz), random.SystemRandom()))
+
+
+def question_pool(quiz):
+    """The quiz's live questions with their choices, in pool order. Kept (cms.kept) under the
+    quiz's live revision and the content generation, which publishing the quiz moves on, so
+    a start reads no question or choice rows; the snapshot is drawn from it as before."""
+    key = f"quiz-pool:{quiz.pk}:{quiz.live_revision_id}:{generation()}"
+    return kept(
+        key, lambda: list(quiz.questions.prefetch_related("choices").order_by("sort_order", "id"))
+    )
 
 
 def build_snapshot(quiz, rng=None):
     """Draw and order the questions and choices to serve, with what scoring needs."""
     rng = rng or random.SystemRandom()
-    pool = list(quiz.questions.prefetch_related("choices").order_by("sort_order", "id"))
+    pool = question_pool(quiz)
     questions = draw_questions(quiz, pool, rng)
     if quiz.shuffle_questions:
         rng.shuffle(questions)

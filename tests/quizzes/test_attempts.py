@@ -1,6 +1,8 @@
 import random
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -9,6 +11,7 @@ import pytest
 from quizzes.attempts import (
     AttemptRefused,
     InvalidAnswers,
+    build_snapshot,
     save_answers,
     start_attempt,
     start_state,
@@ -16,7 +19,7 @@ from quizzes.attempts import (
 )
 from quizzes.models import Attempt, Choice, Question
 from tests.factories import UserFactory
-from tests.quizzes.conftest import make_quiz, right_answers, wrong_answers
+from tests.quizzes.conftest import make_quiz, read_module, right_answers, wrong_answers
 
 
 def test_start_records_exactly_what_was_served(learner, enrollment, quiz):
@@ -264,3 +267,22 @@ def test_countdown_shows_only_with_a_time_limit(client, learner, enrollment, mod
     timed = start_attempt(learner, make_quiz(module=module, time_limit_minutes=5))
     html = client.get(reverse("quizzes:take", args=[timed.pk])).text
     assert 'role="timer"' in html and "data-deadline" in html and "attempt.js" in html
+
+
+def test_a_start_reads_the_question_pool_once_per_published_version(learner, enrollment, module):
+    """Starts keep the live questions and choices: a later start reads none of their rows, and a
+    published change is what the next start serves."""
+    quiz = make_quiz(module=module, questions=3)
+    read_module(enrollment, module)
+    start_attempt(learner, quiz)
+    with CaptureQueriesContext(connection) as queries:
+        snapshot = build_snapshot(quiz)
+    assert not [q for q in queries if "quizzes_question" in q["sql"]]
+    assert not [q for q in queries if "quizzes_choice" in q["sql"]]
+    prompts = [q["prompt"] for q in snapshot["questions"]]
+    assert prompts == ["Question 0?", "Question 1?", "Question 2?"]
+
+    question = quiz.questions.order_by("sort_order").first()
+    question.prompt = "A reworded question?"
+    question.save()  # as publishing the quiz writes its questions
+    assert build_snapshot(quiz)["questions"][0]["prompt"] == "A reworded question?"
