@@ -52,7 +52,10 @@ def enrollment_for(user, course):
     """The learner's enrollment in the course, or None (also for anonymous visitors)."""
     if not user.is_authenticated:
         return None
-    return Enrollment.objects.filter(user=user, course_id=course.id).first()
+    enrollment = Enrollment.objects.filter(user=user, course_id=course.id).first()
+    if enrollment is not None:
+        enrollment.user = user  # the caller holds it: no second read of the same row
+    return enrollment
 
 
 def pages_with_learner_records(pages):

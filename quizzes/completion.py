@@ -215,17 +215,19 @@ def read_course_contents(course_ids):
     return contents
 
 
-def record_completion_if_complete(enrollment, now=None):
-    """Record the course complete once, if it is; return the completion or None.
+def record_completion_if_complete(enrollment, now=None, status=None):
+    """Record the course complete once, if it is; return the completion, or None while the
+    course is not complete. `status` is the learner's course status if the caller has just
+    read it (else it is read here); most calls find the course not complete and stop there.
 
     Safe to call any number of times and concurrently: the one-to-one row decides, and only
     the call that creates it announces `course_completed`.
     """
+    if not (status or course_status(enrollment)).complete:
+        return None
     existing = CourseCompletion.objects.filter(enrollment=enrollment).first()
     if existing:
         return existing
-    if not course_status(enrollment).complete:
-        return None
     now = now or timezone.now()
     try:
         with transaction.atomic():

@@ -91,12 +91,15 @@ def next_steps(enrollments):
     return {e.id: learner_path(e.course, statuses[e.id]).next_step() for e in enrollments}
 
 
-def path_context(enrollment, course):
-    """The outline and the next step, for a page's template (nothing without an enrollment)."""
+def path_context(enrollment, course, status=None):
+    """The outline and the next step, for a page's template (nothing without an enrollment).
+    `status` is the learner's course status if the view has read it already."""
     if enrollment is None:
         return {}
-    enrollment.course = course  # the page holds it already
-    path = learner_path(course, course_statuses([enrollment])[enrollment.id])
+    if status is None:
+        enrollment.course = course  # the page holds it already
+        status = course_statuses([enrollment])[enrollment.id]
+    path = learner_path(course, status)
     return {"path": path, "next_step": path.next_step()}
 
 

@@ -21,7 +21,7 @@ from .attempts import (
     start_state,
     submit,
 )
-from .completion import course_status, record_completion_if_complete
+from .completion import course_status, course_statuses, record_completion_if_complete
 from .forms import EvaluationForm
 from .gating import evaluation_gate, quiz_gate
 from .models import Attempt, CourseEvaluation, Quiz
@@ -138,13 +138,16 @@ def result(request, attempt_id):
     if attempt.status == Attempt.OPEN:
         return redirect("quizzes:take", attempt_id=attempt.pk)
     quiz = attempt.quiz
+    course = quiz.course_page()
+    enrollment = attempt.enrollment
+    enrollment.course = course  # read in this request: the status need not read it again
+    status = course_statuses([enrollment])[enrollment.id]
     if attempt.passed:
         # Completion is recorded right after scoring; if a crash came in between, the
         # result page (the very next request) records it.
-        record_completion_if_complete(attempt.enrollment)
+        record_completion_if_complete(enrollment, status=status)
     # The gate was open for this attempt; starting another asks it again (start_attempt).
     state = start_state(request.user, quiz)
-    course = quiz.course_page()
     return render(
         request,
         "quizzes/result.html",
@@ -155,7 +158,7 @@ def result(request, attempt_id):
             "missed_objectives": missed_objectives(quiz, attempt, state.passed),
             "state": state,
             "course": course,
-            **path_context(attempt.enrollment, course),
+            **path_context(enrollment, course, status),
         },
     )
 

@@ -37,7 +37,7 @@ BUDGETS = {
     "module (learner)": 6,
     "dashboard": 7,
     # + the learner's standing for the outline and the next step (3 queries)
-    "quiz take": 12,
+    "quiz take": 11,
     "quiz result": 12,
     # The audit row is always one INSERT, with or without Redis (certificates/audit.py).
     "verify page": 1,  # session-free: look-up and site settings kept; the audit row

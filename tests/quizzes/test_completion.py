@@ -1,3 +1,5 @@
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 import pytest
@@ -235,3 +237,35 @@ def test_a_course_status_reads_the_course_content_once_per_generation(
     status = course_statuses([enrollment])[enrollment.id]
     assert added.id in [m.module.id for m in status.modules]
     assert status.steps(course)[-2].url == added.url
+
+
+def test_a_course_not_complete_any_more_keeps_its_completion(learner, enrollment, course):
+    """A module published after completion makes the course incomplete for new checks; the
+    completion already earned stays, and a check records nothing new."""
+    course.evaluation_required = False
+    course.save()
+    read_all(enrollment)
+    completion = record_completion_if_complete(enrollment)
+    added = ModulePageFactory(parent=course, title="A module published after completion")
+    added.save_revision().publish()
+
+    assert record_completion_if_complete(enrollment) is None
+    assert list(CourseCompletion.objects.filter(enrollment=enrollment)) == [completion]
+
+
+def test_the_result_page_of_a_passed_quiz_reads_the_learner_standing_once(
+    client, learner, enrollment, module
+):
+    """The completion check and the outline share one read of the learner's standing."""
+    quiz = make_quiz(module=module)
+    read_module(enrollment, module)
+    attempt = pass_quiz(learner, quiz)
+    client.force_login(learner)
+    url = reverse("quizzes:result", args=[attempt.pk])
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    standing = [q for q in queries if "quizzes_courseevaluation" in q["sql"]]
+    assert len(standing) == 1
+    assert not [q for q in queries if "quizzes_coursecompletion" in q["sql"]]  # not complete
