@@ -76,7 +76,21 @@ def draw_questions(quiz, questions, rng):
 
 def questions_served(quiz):
     """How many questions each attempt serves, counted by the draw itself."""
-    return len(draw_questions(quiz, question_pool(quiz), random.SystemRandom()))
+    return len(draw_questions(quiz, list(question_pool(quiz)), random.SystemRandom()))
+
+
+@dataclass(frozen=True)
+class PoolQuestion:
+    """A live question as starts draw it: plain values, cheap to keep and to read back."""
+
+    id: int
+    sort_order: int
+    kind: str
+    prompt: str
+    explanation: str
+    section: str
+    objective: str
+    choices: tuple  # {"id", "text", "correct"} per choice, in the question's choice order
 
 
 def question_pool(quiz):
@@ -84,22 +98,38 @@ def question_pool(quiz):
     quiz's live revision and the content generation, which publishing the quiz moves on, so
     a start reads no question or choice rows; the snapshot is drawn from it as before."""
     key = f"quiz-pool:{quiz.pk}:{quiz.live_revision_id}:{generation()}"
-    return kept(
-        key, lambda: list(quiz.questions.prefetch_related("choices").order_by("sort_order", "id"))
+    return kept(key, lambda: read_question_pool(quiz))
+
+
+def read_question_pool(quiz):
+    questions = quiz.questions.prefetch_related("choices").order_by("sort_order", "id")
+    return tuple(
+        PoolQuestion(
+            q.id,
+            q.sort_order,
+            q.kind,
+            q.prompt,
+            q.explanation,
+            q.section,
+            q.objective,
+            tuple(
+                {"id": str(c.id), "text": c.text, "correct": c.is_correct}
+                for c in sorted(q.choices.all(), key=lambda c: (c.sort_order, c.id))
+            ),
+        )
+        for q in questions
     )
 
 
 def build_snapshot(quiz, rng=None):
     """Draw and order the questions and choices to serve, with what scoring needs."""
     rng = rng or random.SystemRandom()
-    pool = question_pool(quiz)
-    questions = draw_questions(quiz, pool, rng)
+    questions = list(draw_questions(quiz, list(question_pool(quiz)), rng))
     if quiz.shuffle_questions:
         rng.shuffle(questions)
     served = []
     for question in questions:
-        choices = list(question.choices.all())
-        choices.sort(key=lambda c: (c.sort_order, c.id))
+        choices = [dict(choice) for choice in question.choices]
         if quiz.shuffle_choices and question.kind != "true_false":
             rng.shuffle(choices)
         served.append(
@@ -110,9 +140,7 @@ def build_snapshot(quiz, rng=None):
                 "explanation": question.explanation,
                 "section": question.section,
                 "objective": question.objective,
-                "choices": [
-                    {"id": str(c.id), "text": c.text, "correct": c.is_correct} for c in choices
-                ],
+                "choices": choices,
             }
         )
     return {
