@@ -5,8 +5,10 @@ Only pages served by Wagtail are kept (the `before_serve_page` hook marks them),
 200 answers that set no cookie and hold no CSRF token, and never pages with view
 restrictions. Publishing, unpublishing, moving or deleting a page, or saving a snippet,
 image or setting that pages show, starts a new generation: every kept copy is dropped at
-once (cms/apps.py connects the signals). With Redis the copies and the generation are
-shared by every app server.
+once (cms/apps.py connects the signals). A copy is kept with the generation it was made
+under and served only while that generation is current; one round trip (`get_many`) reads
+the generation and the copy together. With Redis the copies and the generation are shared
+by every app server. Only requests to addresses Wagtail's page view answers ask at all.
 
 The key holds the host, the path and only the query parameters the page uses: a page model
 lists them in `cache_query_params` (none by default; say `("page",)` for a paginated page).
@@ -122,9 +124,12 @@ def uses_only_its_params(page, request):
     return all(name in declared for name, _value in query_params(request))
 
 
-def page_key(request, generation_number):
+def page_key(request):
+    """Where the copy of the page at this address is kept. The entry holds the generation it
+    was made under with the copy (`AnonymousPageCacheMiddleware`), so the key need not, and
+    one round trip reads both the current generation and the entry."""
     host, query = request.get_host(), urlencode(query_params(request))
-    return f"pagecache:{settings.RELEASE}:{generation_number}:{host}:{request.path}?{query}"
+    return f"pagecache:{settings.RELEASE}:{host}:{request.path}?{query}"
 
 
 def candidate(request):
@@ -178,17 +183,21 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not candidate(request):
             return self.get_response(request)
+        key = page_key(request)
+        found = cache.get_many([GENERATION_KEY, key])  # one round trip for both
+        if GENERATION_KEY in found:
+            request.content_generation = found[GENERATION_KEY]
         number = generation(request)
-        key = page_key(request, number)
-        cached = cache.get(key)
-        if cached is not None:
-            cached[self.HIT_HEADER] = "hit"
-            return cached
+        entry = found.get(key)
+        if entry is not None and entry[0] == number:  # kept under the current generation
+            response = entry[1]
+            response[self.HIT_HEADER] = "hit"
+            return response
         response = self.get_response(request)
         if storable(request, response):
             response[self.HIT_HEADER] = "miss"
             patch_vary_headers(response, ["Cookie"])
-            cache.set(key, response, timeout=settings.PAGE_CACHE_SECONDS)
+            cache.set(key, (number, response), timeout=settings.PAGE_CACHE_SECONDS)
         return response
 
 
