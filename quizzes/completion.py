@@ -10,7 +10,7 @@ enrollment) and announced through `quizzes.signals.course_completed`.
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.urls import reverse
 from django.utils import timezone
 
@@ -122,21 +122,7 @@ def course_statuses(enrollments, fresh=False):
     else:
         courses = {e.course_id: e.course for e in enrollments}
     contents = course_contents(course_ids)
-    read = set(
-        ModuleProgress.objects.filter(
-            enrollment__in=enrollments, completed_at__isnull=False
-        ).values_list("enrollment_id", "module_id")
-    )
-    passed = set(
-        Attempt.objects.filter(enrollment__in=enrollments, passed=True).values_list(
-            "enrollment_id", "quiz_id"
-        )
-    )
-    evaluated = set(
-        CourseEvaluation.objects.filter(enrollment__in=enrollments).values_list(
-            "enrollment_id", flat=True
-        )
-    )
+    read, passed, evaluated = learner_records(enrollments)
     statuses = {}
     for enrollment in enrollments:
         course = courses[enrollment.course_id]
@@ -159,6 +145,36 @@ def course_statuses(enrollments, fresh=False):
             urls=content.urls,
         )
     return statuses
+
+
+def learner_records(enrollments):
+    """What these enrollments have done, in one query: the (enrollment id, module id) pairs of
+    modules read, the (enrollment id, quiz id) pairs of quizzes passed, and the enrollment ids
+    with an evaluation."""
+    ids = [e.id for e in enrollments]
+    rows = (
+        ModuleProgress.objects.filter(enrollment_id__in=ids, completed_at__isnull=False)
+        .order_by()
+        .values_list(Value(READ), "enrollment_id", "module_id")
+        .union(
+            Attempt.objects.filter(enrollment_id__in=ids, passed=True)
+            .order_by()
+            .values_list(Value(QUIZ), "enrollment_id", "quiz_id"),
+            CourseEvaluation.objects.filter(enrollment_id__in=ids)
+            .order_by()
+            .values_list(Value(EVALUATION), "enrollment_id", "enrollment_id"),
+            all=True,
+        )
+    )
+    read, passed, evaluated = set(), set(), set()
+    for kind, enrollment_id, other_id in rows:
+        if kind == READ:
+            read.add((enrollment_id, other_id))
+        elif kind == QUIZ:
+            passed.add((enrollment_id, other_id))
+        else:
+            evaluated.add(enrollment_id)
+    return read, passed, evaluated
 
 
 def course_contents(course_ids):

@@ -32,13 +32,13 @@ BUDGETS = {
     "course (anonymous)": 7,  # + the modules' bodies, for the bibliography
     "module (anonymous)": 0,  # page, route and fragments kept; no session
     # session, user, progress with enrollment; the learner's standing for the outline and the
-    # next step: progress, passed attempts, evaluation (the course's modules and quizzes are
-    # kept under the content generation: quizzes.completion.course_contents)
-    "module (learner)": 6,
+    # next step: progress, passed attempts and evaluation in one query (the course's modules
+    # and quizzes are kept under the content generation: quizzes.completion)
+    "module (learner)": 4,
     "dashboard": 7,
-    # + the learner's standing for the outline and the next step (3 queries)
-    "quiz take": 11,
-    "quiz result": 12,
+    # + the learner's standing for the outline and the next step (one query)
+    "quiz take": 9,
+    "quiz result": 10,
     # The audit row is always one INSERT, with or without Redis (certificates/audit.py).
     "verify page": 1,  # session-free: look-up and site settings kept; the audit row
     "API one code": 1,  # the audit row; the certificate comes from the cache (DESIGN: <= 3)
