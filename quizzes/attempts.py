@@ -76,7 +76,7 @@ def draw_questions(quiz, questions, rng):
 
 def questions_served(quiz):
     """How many questions each attempt serves, counted by the draw itself."""
-    return len(draw_questions(quiz, list(question_pool(quiz)), random.SystemRandom()))
+    return len(draw_questions(quiz, question_pool(quiz), random.SystemRandom()))
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def read_question_pool(quiz):
 def build_snapshot(quiz, rng=None):
     """Draw and order the questions and choices to serve, with what scoring needs."""
     rng = rng or random.SystemRandom()
-    questions = list(draw_questions(quiz, list(question_pool(quiz)), rng))
+    questions = draw_questions(quiz, list(question_pool(quiz)), rng)
     if quiz.shuffle_questions:
         rng.shuffle(questions)
     served = []

@@ -110,6 +110,13 @@ def course_status(enrollment):
     return course_statuses([enrollment], fresh=True)[enrollment.id]
 
 
+def course_status_in(enrollment, course):
+    """The learner's status in `course`, a course the caller has just read (so it is not read
+    again)."""
+    enrollment.course = course
+    return course_statuses([enrollment])[enrollment.id]
+
+
 def course_statuses(enrollments, fresh=False):
     """{enrollment id: CourseStatus} for many enrollments (a dashboard's), in a fixed number
     of queries however many courses they are in. `fresh` reads the courses again instead of
@@ -182,15 +189,11 @@ def course_contents(course_ids):
     generation, which publishing a page or saving a quiz moves on, so a learner's status
     reads only the learner's own rows: no page or quiz queries, no page URLs worked out."""
     number = generation()
-    contents, missing = {}, []
-    for course_id in course_ids:
-        content = kept_value(f"course-content:{course_id}:{number}")
-        if content is None:
-            missing.append(course_id)
-        else:
-            contents[course_id] = content
+    keys = {course_id: f"course-content:{course_id}:{number}" for course_id in course_ids}
+    contents = {course_id: kept_value(key) for course_id, key in keys.items()}
+    missing = [course_id for course_id, content in contents.items() if content is None]
     for course_id, content in read_course_contents(missing).items():
-        keep(f"course-content:{course_id}:{number}", content)
+        keep(keys[course_id], content)
         contents[course_id] = content
     return contents
 

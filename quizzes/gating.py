@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from accounts.confirmation import needs_confirmation
 from courses.models import CoursePage, ModuleProgress
 
-from .completion import course_statuses
+from .completion import course_status_in
 
 
 @dataclass(frozen=True)
@@ -108,8 +108,7 @@ def quiz_gate(enrollment, quiz, course=None):
     """Whether the enrolled learner may open this quiz now (a module quiz or a final exam)."""
     course = course or quiz.course_page()
     if quiz.is_final_exam:
-        enrollment.course = course  # read in this request: the status need not read it again
-        gate = final_exam_gate(course, course_statuses([enrollment])[enrollment.id])
+        gate = final_exam_gate(course, course_status_in(enrollment, course))
         return email_confirmation_gate(gate, enrollment.user)
     read = ModuleProgress.objects.filter(
         enrollment=enrollment, module_id=quiz.module_id, completed_at__isnull=False

@@ -11,7 +11,15 @@ from dataclasses import dataclass
 
 from courses.path import NextStep
 
-from .completion import EVALUATION, FINAL_EXAM, QUIZ, READ, Step, course_statuses
+from .completion import (
+    EVALUATION,
+    FINAL_EXAM,
+    QUIZ,
+    READ,
+    Step,
+    course_status_in,
+    course_statuses,
+)
 from .gating import evaluation_gate, final_exam_gate, module_quiz_gate
 
 DONE, OPEN, LOCKED = "done", "open", "locked"
@@ -96,10 +104,7 @@ def path_context(enrollment, course, status=None):
     `status` is the learner's course status if the view has read it already."""
     if enrollment is None:
         return {}
-    if status is None:
-        enrollment.course = course  # the page holds it already
-        status = course_statuses([enrollment])[enrollment.id]
-    path = learner_path(course, status)
+    path = learner_path(course, status or course_status_in(enrollment, course))
     return {"path": path, "next_step": path.next_step()}
 
 

@@ -21,7 +21,7 @@ from .attempts import (
     start_state,
     submit,
 )
-from .completion import course_status, course_statuses, record_completion_if_complete
+from .completion import course_status, course_status_in, record_completion_if_complete
 from .forms import EvaluationForm
 from .gating import evaluation_gate, quiz_gate
 from .models import Attempt, CourseEvaluation, Quiz
@@ -140,8 +140,7 @@ def result(request, attempt_id):
     quiz = attempt.quiz
     course = quiz.course_page()
     enrollment = attempt.enrollment
-    enrollment.course = course  # read in this request: the status need not read it again
-    status = course_statuses([enrollment])[enrollment.id]
+    status = course_status_in(enrollment, course)
     if attempt.passed:
         # Completion is recorded right after scoring; if a crash came in between, the
         # result page (the very next request) records it.

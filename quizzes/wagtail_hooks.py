@@ -19,7 +19,7 @@ from courses.path import NEXT_STEPS_HOOK
 
 from . import admin_views
 from .accommodations_admin import AccommodationViewSet
-from .completion import READ, course_status, course_statuses
+from .completion import READ, course_status, course_status_in
 from .gating import module_quiz_gate
 from .models import CourseCompletion, Question, Quiz
 from .path import learner_path, next_steps
@@ -165,8 +165,7 @@ register_snippet(QuizViewSet)
 def module_quiz_panel(request, module, enrollment, progress=None):
     """The module's quiz, the primary button to the next step, and the course outline."""
     course = module.course
-    enrollment.course = course  # the page holds it already: the status need not read it again
-    status = course_statuses([enrollment])[enrollment.id]
+    status = course_status_in(enrollment, course)
     here = next((m for m in status.modules if m.module.id == module.id), None)
     path = learner_path(course, status)
     read = bool(progress and progress.completed_at)
