@@ -76,6 +76,11 @@ def main(argv=None):
         for query in one:
             print(f"  {query['sql'][:300]}")
 
+    plain_started = time.process_time()
+    for i in range(args.requests):
+        send(client, chosen[i % len(chosen)])
+    plain_ms = (time.process_time() - plain_started) / args.requests * 1000
+
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
@@ -88,6 +93,7 @@ def main(argv=None):
 
     print(f"{args.endpoint}: {args.requests} requests, size {size.name}")
     print(f"  {per_request_queries:.1f} SQL queries per request")
+    print(f"  {plain_ms:.2f} ms of this process's CPU per request without the profiler")
     print(f"  {elapsed / args.requests * 1000:.2f} ms per request under cProfile")
     for order in ("cumulative", "tottime"):
         out = io.StringIO()

@@ -9,8 +9,8 @@ enrollment) and announced through `quizzes.signals.course_completed`.
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q, Value
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -110,17 +110,18 @@ def course_status(enrollment):
     return course_statuses([enrollment], fresh=True)[enrollment.id]
 
 
-def course_status_in(enrollment, course):
+def course_status_in(enrollment, course, records=None):
     """The learner's status in `course`, a course the caller has just read (so it is not read
-    again)."""
+    again); `records` are the learner's `learner_records` if the caller has just read them."""
     enrollment.course = course
-    return course_statuses([enrollment])[enrollment.id]
+    return course_statuses([enrollment], records=records)[enrollment.id]
 
 
-def course_statuses(enrollments, fresh=False):
+def course_statuses(enrollments, fresh=False, records=None):
     """{enrollment id: CourseStatus} for many enrollments (a dashboard's), in a fixed number
     of queries however many courses they are in. `fresh` reads the courses again instead of
-    trusting the enrollments' cached ones."""
+    trusting the enrollments' cached ones; `records` are these enrollments' `learner_records`
+    if the caller has read them."""
     if not enrollments:
         return {}
     course_ids = {e.course_id for e in enrollments}
@@ -129,7 +130,7 @@ def course_statuses(enrollments, fresh=False):
     else:
         courses = {e.course_id: e.course for e in enrollments}
     contents = course_contents(course_ids)
-    read, passed, evaluated = learner_records(enrollments)
+    read, passed, evaluated = records or learner_records(enrollments)
     statuses = {}
     for enrollment in enrollments:
         course = courses[enrollment.course_id]
@@ -157,22 +158,17 @@ def course_statuses(enrollments, fresh=False):
 def learner_records(enrollments):
     """What these enrollments have done, in one query: the (enrollment id, module id) pairs of
     modules read, the (enrollment id, quiz id) pairs of quizzes passed, and the enrollment ids
-    with an evaluation."""
+    with an evaluation.
+
+    Every learner page asks this, so the query is written in SQL (a UNION ALL of three
+    indexed reads): built through the ORM, compiling it cost 0.7 ms of CPU per request
+    against 0.06 ms for sending it and reading the rows (decision 0199)."""
     ids = [e.id for e in enrollments]
-    rows = (
-        ModuleProgress.objects.filter(enrollment_id__in=ids, completed_at__isnull=False)
-        .order_by()
-        .values_list(Value(READ), "enrollment_id", "module_id")
-        .union(
-            Attempt.objects.filter(enrollment_id__in=ids, passed=True)
-            .order_by()
-            .values_list(Value(QUIZ), "enrollment_id", "quiz_id"),
-            CourseEvaluation.objects.filter(enrollment_id__in=ids)
-            .order_by()
-            .values_list(Value(EVALUATION), "enrollment_id", "enrollment_id"),
-            all=True,
-        )
-    )
+    if not ids:
+        return set(), set(), set()
+    with connection.cursor() as cursor:
+        cursor.execute(_records_sql(len(ids)), ids * 3)
+        rows = cursor.fetchall()
     read, passed, evaluated = set(), set(), set()
     for kind, enrollment_id, other_id in rows:
         if kind == READ:
@@ -182,6 +178,29 @@ def learner_records(enrollments):
         else:
             evaluated.add(enrollment_id)
     return read, passed, evaluated
+
+
+def _records_sql(count):
+    """learner_records' query for `count` enrollment ids. Table and column names come from
+    the models; the ids go as parameters."""
+    quote = connection.ops.quote_name
+    ids = ", ".join(["%s"] * count)
+
+    def rows(kind, model, other, test=None):
+        """`kind`, the enrollment id and the `other` field of the model's rows for the ids;
+        `test` is (a field, what it must be)."""
+        column = {f.name: quote(f.column) for f in model._meta.concrete_fields}
+        table, enrollment = quote(model._meta.db_table), column["enrollment"]
+        where = f"{column[test[0]]} {test[1]} AND " if test else ""
+        return f"SELECT '{kind}', {enrollment}, {column[other]} FROM {table} WHERE {where}{enrollment} IN ({ids})"  # noqa: E501, S608  # nosec B608
+
+    return " UNION ALL ".join(
+        [
+            rows(READ, ModuleProgress, "module", ("completed_at", "IS NOT NULL")),
+            rows(QUIZ, Attempt, "quiz", ("passed", "IS TRUE")),
+            rows(EVALUATION, CourseEvaluation, "enrollment"),
+        ]
+    )
 
 
 def course_contents(course_ids):

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.core.exceptions import ValidationError
 from django.db.models import CharField, F, OuterRef, Subquery
 from django.db.models.functions import Cast, Coalesce, Left, Length
@@ -14,12 +16,13 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.forms import is_lookup_id
+from cms.kept import kept
 from courses.models import ModulePage
 from courses.path import NEXT_STEPS_HOOK
 
 from . import admin_views
 from .accommodations_admin import AccommodationViewSet
-from .completion import READ, course_status, course_status_in
+from .completion import READ, course_status, course_status_in, learner_records
 from .gating import module_quiz_gate
 from .models import CourseCompletion, Question, Quiz
 from .path import learner_path, next_steps
@@ -163,12 +166,42 @@ register_snippet(QuizViewSet)
 
 @hooks.register("module_learner_panels")
 def module_quiz_panel(request, module, enrollment, progress=None):
-    """The module's quiz, the primary button to the next step, and the course outline."""
+    """The module's quiz, the primary button to the next step, and the course outline.
+
+    Its HTML depends only on the published content and on what the learner has done in the
+    course (`learner_records`: one query), and learners move through a course in few
+    states, so each state's panel is rendered once and kept (`module_panel_key`)."""
+    records = learner_records([enrollment])
+    key = module_panel_key(request, module, enrollment, records)
+    if key is None:
+        return render_module_panel(request, module, enrollment, records)
+    return kept(key, lambda: render_module_panel(request, module, enrollment, records))
+
+
+def module_panel_key(request, module, enrollment, records):
+    """Where a module's learner panel is kept: the module page's fragment key (its version
+    and the content generation) with a digest of the learner's records in this course and
+    the address asked for. None when nothing is kept (DEBUG, previews)."""
+    keys = module.fragment_keys(request)
+    if not keys["fragment_seconds"]:
+        return None
+    read, passed, evaluated = records
+    state = (
+        sorted(module_id for _e, module_id in read),
+        sorted(quiz_id for _e, quiz_id in passed),
+        bool(evaluated),
+        request.path,
+    )
+    digest = hashlib.blake2b(repr(state).encode(), digest_size=16).hexdigest()
+    return f"module-panel:{module.pk}:{keys['fragment_key']}:{digest}"
+
+
+def render_module_panel(request, module, enrollment, records):
     course = module.course
-    status = course_status_in(enrollment, course)
+    status = course_status_in(enrollment, course, records)
     here = next((m for m in status.modules if m.module.id == module.id), None)
     path = learner_path(course, status)
-    read = bool(progress and progress.completed_at)
+    read = bool(here and here.read)
     context = {
         "quiz": here.quiz if here else None,
         "passed": bool(here and here.quiz_passed),

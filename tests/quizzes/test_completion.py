@@ -4,18 +4,21 @@ from django.urls import reverse
 
 import pytest
 
-from courses.models import Enrollment
+from courses.enrollment import enroll
+from courses.models import CoursePage, Enrollment
+from courses.progress import record_view
 from quizzes.attempts import start_attempt, submit
 from quizzes.completion import (
     course_status,
     course_statuses,
+    learner_records,
     record_completion_if_complete,
     repair_completions,
 )
 from quizzes.models import Attempt, CourseCompletion, CourseEvaluation
 from quizzes.signals import course_completed
 from tests.concurrency import needs_postgresql, race
-from tests.factories import ModulePageFactory
+from tests.factories import ModulePageFactory, UserFactory
 from tests.quizzes.conftest import (
     EVALUATION,
     make_quiz,
@@ -23,6 +26,8 @@ from tests.quizzes.conftest import (
     read_all,
     read_module,
     right_answers,
+    set_gating,
+    wrong_answers,
 )
 
 
@@ -269,3 +274,26 @@ def test_the_result_page_of_a_passed_quiz_reads_the_learner_standing_once(
     standing = [q for q in queries if "quizzes_courseevaluation" in q["sql"]]
     assert len(standing) == 1
     assert not [q for q in queries if "quizzes_coursecompletion" in q["sql"]]  # not complete
+
+
+def test_learner_records_are_what_each_enrollment_has_done(learner, enrollment, course, modules):
+    """Modules marked read, quizzes passed (not failed, not in progress) and evaluations,
+    each under its own enrollment; a module only viewed is not read."""
+    set_gating(course, CoursePage.OPEN)  # quizzes of unread modules open too
+    first, second, third = modules
+    passed_quiz, failed_quiz, open_quiz = (make_quiz(module=m) for m in modules)
+    read_module(enrollment, second)
+    record_view(enrollment, third)  # viewed, not finished
+    pass_quiz(learner, passed_quiz)
+    failing = start_attempt(learner, failed_quiz)
+    submit(failing, wrong_answers(failing))
+    start_attempt(learner, open_quiz)  # started, not submitted
+    other = enroll(UserFactory(), course)[0]
+    read_module(other, third)
+    CourseEvaluation.objects.create(enrollment=other, **EVALUATION)
+
+    read, passed, evaluated = learner_records([enrollment, other])
+    assert read == {(enrollment.id, first.id), (enrollment.id, second.id), (other.id, third.id)}
+    assert passed == {(enrollment.id, passed_quiz.id)}
+    assert evaluated == {other.id}
+    assert learner_records([]) == (set(), set(), set())
