@@ -474,7 +474,7 @@ class ModulePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
         """The enrolled learner's progress on this module (nothing for anyone else)."""
         from .progress import learner_progress, minimum_seconds, remaining_seconds
 
-        enrollment, progress = learner_progress(request.user, self, self.course)
+        enrollment, progress = learner_progress(request.user, self, self.course, for_credit=False)
         if enrollment is None:
             return {"enrollment": None}
         remaining = remaining_seconds(progress, self, self.course)

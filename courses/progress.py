@@ -30,12 +30,12 @@ import math
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 
 from .enrollment import enrollment_for
-from .models import ModuleProgress, SeatClock
+from .models import Enrollment, ModuleProgress, SeatClock
 from .signals import module_completed
 
 TOO_FAST = 0.8
@@ -71,24 +71,60 @@ def _seat_clock_of(user_id):
     return Subquery(SeatClock.objects.filter(pk=user_id).values("last_credit_at")[:1])
 
 
-def learner_progress(user, module, course):
+def learner_progress(user, module, course, for_credit=True):
     """The learner's enrollment in the course and progress row for the module, the row made
-    at the first view; (None, None) when not enrolled. One query once the row exists, the
-    learner's seat clock read in it: module pages and heartbeats ask on every request."""
+    at the first view; (None, None) when not enrolled. One query once the row exists: module
+    pages, heartbeats and completions ask on every request.
+
+    A request that credits time (`for_credit`: heartbeats, completions) reads the learner's
+    seat clock in the same query. The module page only shows the row (`for_credit=False`),
+    and reads it with `reading_progress`."""
     if not user.is_authenticated:
         return None, None
-    progress = (
-        ModuleProgress.objects.select_related("enrollment")
-        .filter(enrollment__user=user, enrollment__course_id=course.id, module=module)
-        .annotate(seat_clock_at=_seat_clock_of(user.pk))
-        .first()
-    )
+    if for_credit:
+        progress = (
+            ModuleProgress.objects.select_related("enrollment")
+            .filter(enrollment__user=user, enrollment__course_id=course.id, module=module)
+            .annotate(seat_clock_at=_seat_clock_of(user.pk))
+            .first()
+        )
+    else:
+        progress = reading_progress(user, module, course)
     if progress is not None:
         return progress.enrollment, progress
     enrollment = enrollment_for(user, course)
     if enrollment is None:
         return None, None
     return enrollment, record_view(enrollment, module)
+
+
+def reading_progress(user, module, course):
+    """The learner's progress row for the module with its enrollment (holding only its id,
+    user and course), or None: one query, written in SQL. Every signed-in module page asks
+    it, and through the ORM compiling the join cost more CPU than the rest of the read
+    (0.7 against 0.12 ms; decision 0199)."""
+    quote = connection.ops.quote_name
+    progress, enrollment = ModuleProgress._meta, Enrollment._meta
+
+    def column(meta, name):
+        return quote(meta.get_field(name).column)
+
+    # Table and column names come from the models, values go as parameters.
+    sql = (
+        f"SELECT p.* FROM {quote(progress.db_table)} p"  # noqa: S608  # nosec B608
+        f" JOIN {quote(enrollment.db_table)} e"
+        f" ON p.{column(progress, 'enrollment')} = e.{column(enrollment, 'id')}"
+        f" WHERE e.{column(enrollment, 'user')} = %s AND e.{column(enrollment, 'course')} = %s"
+        f" AND p.{column(progress, 'module')} = %s"
+    )
+    row = next(iter(ModuleProgress.objects.raw(sql, [user.pk, course.id, module.id])), None)
+    if row is not None:
+        names = ["id", "user_id", "course_id"]
+        row.enrollment = Enrollment.from_db(
+            row._state.db, names, [row.enrollment_id, user.pk, course.id]
+        )
+        row.enrollment.user = user
+    return row
 
 
 def _reload(progress, user_id):

@@ -12,6 +12,7 @@ from courses.models import ModulePage, ModuleProgress, SeatClock
 from courses.progress import (
     mark_complete,
     minimum_seconds,
+    reading_progress,
     record_heartbeat,
     record_view,
 )
@@ -222,3 +223,26 @@ def test_dashboard_queries_do_not_grow_with_enrollments(client, catalog, learner
         enrollment, _ = enroll(learner, course)
         record_view(enrollment, ModulePage.objects.child_of(course).first())
     assert count() == one
+
+
+def test_the_module_page_reads_its_row_with_the_enrollment_in_one_query(
+    progress, learner, course, module, catalog, django_assert_num_queries
+):
+    """The learner's own row for this module in this course, nobody else's: its fields as the
+    ORM reads them (aware times), the enrollment with its user and course."""
+    other_course = build_course(catalog, modules=1, title="Another course")
+    other_module = ModulePage.objects.child_of(other_course).get()
+    record_view(enroll(learner, other_course)[0], other_module)
+    someone = UserFactory()
+    record_view(enroll(someone, course)[0], module)
+
+    with django_assert_num_queries(1):
+        row = reading_progress(learner, module, course)
+        assert row.enrollment.user is learner
+        assert (row.enrollment.id, row.enrollment.course_id) == (progress.enrollment_id, course.id)
+    stored = ModuleProgress.objects.get(pk=progress.pk)
+    assert row.pk == stored.pk
+    assert row.first_viewed_at == stored.first_viewed_at and row.first_viewed_at.tzinfo
+    assert row.seconds_credited == stored.seconds_credited and row.completed_at is None
+    assert reading_progress(learner, other_module, course) is None
+    assert reading_progress(UserFactory(), module, course) is None
