@@ -120,9 +120,8 @@ def reading_progress(user, module, course):
     row = next(iter(ModuleProgress.objects.raw(sql, [user.pk, course.id, module.id])), None)
     if row is not None:
         names = ["id", "user_id", "course_id"]
-        row.enrollment = Enrollment.from_db(
-            row._state.db, names, [row.enrollment_id, user.pk, course.id]
-        )
+        values = [row.enrollment_id, user.pk, course.id]
+        row.enrollment = Enrollment.from_db(connection.alias, names, values)
         row.enrollment.user = user
     return row
 

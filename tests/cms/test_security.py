@@ -4,10 +4,15 @@ framing rules, and the production settings that `check --deploy` approves."""
 import json
 import re
 
+from django.conf import settings
+from django.http import HttpResponse
+from django.test import Client, override_settings
 from django.urls import reverse
 
 import pytest
+from csp.utils import build_policy
 
+from cms.security import SiteCSPMiddleware
 from courses.enrollment import enroll
 from courses.models import ModulePage
 from tests.processes import PRODUCTION_ENV, run_python
@@ -44,6 +49,31 @@ def test_the_admin_gets_the_policy_it_needs_and_may_frame_its_previews(admin_cli
     assert policy["script-src"] == ["'self'", "'unsafe-inline'"]
     assert policy["object-src"] == ["'none'"]
     assert response["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_each_policy_is_django_csps_reading_of_the_settings(client, admin_client, course, rf):
+    """The header strings are built once per process from the settings by django-csp: a
+    changed setting shows in a new process (a new test client), a report-only policy is sent
+    when one is configured, and a response that set its own policy keeps it."""
+    assert client.get(course.url)["Content-Security-Policy"] == build_policy()
+    admin_policy = build_policy(config=settings.ADMIN_CONTENT_SECURITY_POLICY)
+    admin_page = admin_client.get(reverse("wagtailadmin_home"))
+    assert admin_page["Content-Security-Policy"] == admin_policy
+    assert "Content-Security-Policy-Report-Only" not in admin_page
+
+    report_only = {"DIRECTIVES": {"default-src": ["'self'"], "report-uri": "/csp-reports/"}}
+    with override_settings(CONTENT_SECURITY_POLICY_REPORT_ONLY=report_only):
+        response = Client().get(course.url)
+    assert response["Content-Security-Policy-Report-Only"] == (
+        "default-src 'self'; report-uri /csp-reports/"
+    )
+    assert response["Content-Security-Policy"] == build_policy()
+
+    def own_policy(request):
+        return HttpResponse(headers={"Content-Security-Policy": "sandbox"})
+
+    response = SiteCSPMiddleware(own_policy)(rf.get("/"))
+    assert response["Content-Security-Policy"] == "sandbox"
 
 
 def inline_code(html):
