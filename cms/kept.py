@@ -50,3 +50,16 @@ def kept(key, compute):
         value = compute()
         keep(key, value)
     return value
+
+
+def kept_many(keys, read_missing):
+    """{id: value} for `keys` ({id: key}): each kept value, and for the ids with none,
+    read_missing(ids) ({id: value}, in one go), kept for a day. An id read_missing does not
+    answer for is left out."""
+    values = {id_: kept_value(key, MISSING) for id_, key in keys.items()}
+    missing = [id_ for id_, value in values.items() if value is MISSING]
+    found = read_missing(missing) if missing else {}
+    for id_, value in found.items():
+        keep(keys[id_], value)
+    values.update(found)
+    return {id_: value for id_, value in values.items() if value is not MISSING}

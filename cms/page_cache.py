@@ -206,6 +206,12 @@ class AnonymousPageCacheMiddleware:
 DRAFT_BOOKKEEPING_FIELDS = frozenset(
     {"latest_revision", "has_unpublished_changes", "locked", "locked_by", "locked_at"}
 )
+# And what saving a draft of a page writes besides (Page.save_revision()).
+PAGE_DRAFT_BOOKKEEPING_FIELDS = DRAFT_BOOKKEEPING_FIELDS | {
+    "wagtail_admin_comments",  # wagtail.models.COMMENTS_RELATION_NAME
+    "latest_revision_created_at",
+    "draft_title",
+}
 
 
 def invalidate_on(*models, except_saves_of=frozenset()):

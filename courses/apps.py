@@ -7,11 +7,13 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from cms.page_cache import invalidate_on
+        from cms.page_cache import PAGE_DRAFT_BOOKKEEPING_FIELDS, invalidate_on
 
-        from .models import Instructor, Principle
+        from .models import CoursePage, Instructor, Principle
 
         invalidate_on(Instructor, Principle)  # shown on course and catalog pages
+        # Courses are kept for the generation (kept_courses): a save of the live row moves it.
+        invalidate_on(CoursePage, except_saves_of=PAGE_DRAFT_BOOKKEEPING_FIELDS)
 
         from wagtail.signals import page_published
 

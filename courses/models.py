@@ -20,7 +20,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.forms import ImageChooser
-from cms.kept import KEEP_SECONDS, kept
+from cms.kept import KEEP_SECONDS, kept, kept_many
 from cms.page_cache import generation
 from cms.routing import KeptViewRestrictionsMixin
 
@@ -357,6 +357,25 @@ class CourseApproval(Orderable):
         return f"{self.approver} {self.number}"
 
 
+def kept_courses(course_ids):
+    """{course id: CoursePage} for these ids: each course's live row (StreamFields deferred),
+    kept (cms.kept) for the content generation. Publishing moves the generation, and so does
+    any other save of a course's live row (courses/apps.py), so a kept course is never stale;
+    quiz starts and completion checks no longer read the page tables (decision 0202). Ids
+    with no course are left out."""
+    number = generation()
+    keys = {course_id: f"course-page:{course_id}:{number}" for course_id in course_ids}
+    return kept_many(keys, CoursePage.objects.defer_streamfields().in_bulk)
+
+
+def kept_course(course_id):
+    """The live course page with this id (kept_courses); CoursePage.DoesNotExist if none."""
+    course = kept_courses([course_id]).get(course_id)
+    if course is None:
+        raise CoursePage.DoesNotExist(f"No course page with id {course_id}.")
+    return course
+
+
 class ModulePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
     """One module of a course, teaching one or more principles of NMT."""
 
@@ -414,8 +433,7 @@ class ModulePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
 
     @cached_property
     def course(self):
-        course_id = self.course_page_id or self.get_parent().id
-        return CoursePage.objects.defer_streamfields().get(id=course_id)
+        return kept_course(self.course_page_id or self.get_parent().id)
 
     def sibling_modules(self):
         return ModulePage.objects.sibling_of(self).live().public().defer_streamfields()

@@ -14,9 +14,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from cms.kept import keep, kept_value
+from cms.kept import kept_many
 from cms.page_cache import generation
-from courses.models import CoursePage, Enrollment, ModulePage, ModuleProgress
+from courses.models import Enrollment, ModulePage, ModuleProgress, kept_courses
 
 from .models import Attempt, CourseCompletion, CourseEvaluation, Quiz
 from .signals import course_completed
@@ -126,7 +126,7 @@ def course_statuses(enrollments, fresh=False, records=None):
         return {}
     course_ids = {e.course_id for e in enrollments}
     if fresh or not all(Enrollment.course.is_cached(e) for e in enrollments):
-        courses = CoursePage.objects.defer_streamfields().in_bulk(course_ids)
+        courses = kept_courses(course_ids)
     else:
         courses = {e.course_id: e.course for e in enrollments}
     contents = course_contents(course_ids)
@@ -209,12 +209,7 @@ def course_contents(course_ids):
     reads only the learner's own rows: no page or quiz queries, no page URLs worked out."""
     number = generation()
     keys = {course_id: f"course-content:{course_id}:{number}" for course_id in course_ids}
-    contents = {course_id: kept_value(key) for course_id, key in keys.items()}
-    missing = [course_id for course_id, content in contents.items() if content is None]
-    for course_id, content in read_course_contents(missing).items():
-        keep(keys[course_id], content)
-        contents[course_id] = content
-    return contents
+    return kept_many(keys, read_course_contents)
 
 
 def read_course_contents(course_ids):
