@@ -36,9 +36,10 @@ BUDGETS = {
     # and quizzes are kept under the content generation: quizzes.completion)
     "module (learner)": 4,
     "dashboard": 7,
-    # + the learner's standing for the outline and the next step (one query)
-    "quiz take": 9,
-    "quiz result": 10,
+    # + the learner's standing for the outline and the next step (one query); the course is
+    # kept for the content generation (courses.models.kept_courses)
+    "quiz take": 8,
+    "quiz result": 9,
     # The audit row is always one INSERT, with or without Redis (certificates/audit.py).
     "verify page": 1,  # session-free: look-up and site settings kept; the audit row
     "API one code": 1,  # the audit row; the certificate comes from the cache (DESIGN: <= 3)
