@@ -1,8 +1,8 @@
 """Values that never change under their key, kept in this process and shared by every server.
 
 Page routes, module navigation, rendered module fragments, the site and its settings row, each
-course's live row, each course's content for the learner outline, each quiz's question pool and each module's learner
-panel for each learner state (quizzes/wagtail_hooks.py) are kept under keys
+course's live row and its content for the learner outline, each quiz's question pool and each
+module's learner panel for each learner state (quizzes/wagtail_hooks.py) are kept under keys
 that carry the content generation (cms/page_cache.py) or a published version, so an entry,
 once written, is never wrong: a change makes a new key instead. Two standard Django cache
 aliases hold them (settings: CACHES):

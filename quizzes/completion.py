@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cms.kept import kept_many
 from cms.page_cache import generation
+from cms.sql import quoted_names
 from courses.models import Enrollment, ModulePage, ModuleProgress, kept_courses
 
 from .models import Attempt, CourseCompletion, CourseEvaluation, Quiz
@@ -130,7 +131,7 @@ def course_statuses(enrollments, fresh=False, records=None):
     else:
         courses = {e.course_id: e.course for e in enrollments}
     contents = course_contents(course_ids)
-    read, passed, evaluated = records or learner_records(enrollments)
+    read, passed, evaluated = records if records is not None else learner_records(enrollments)
     statuses = {}
     for enrollment in enrollments:
         course = courses[enrollment.course_id]
@@ -181,16 +182,14 @@ def learner_records(enrollments):
 
 
 def _records_sql(count):
-    """learner_records' query for `count` enrollment ids. Table and column names come from
-    the models; the ids go as parameters."""
-    quote = connection.ops.quote_name
+    """learner_records' query for `count` enrollment ids (given as parameters)."""
     ids = ", ".join(["%s"] * count)
 
     def rows(kind, model, other, test=None):
         """`kind`, the enrollment id and the `other` field of the model's rows for the ids;
-        `test` is (a field, what it must be)."""
-        column = {f.name: quote(f.column) for f in model._meta.concrete_fields}
-        table, enrollment = quote(model._meta.db_table), column["enrollment"]
+        `test` is (a field, the condition it must meet)."""
+        table, column = quoted_names(model)
+        enrollment = column["enrollment"]
         where = f"{column[test[0]]} {test[1]} AND " if test else ""
         return f"SELECT '{kind}', {enrollment}, {column[other]} FROM {table} WHERE {where}{enrollment} IN ({ids})"  # noqa: E501, S608  # nosec B608
 
