@@ -29,14 +29,11 @@ from .ce_hours import estimate_for_modules
 from .panels import CEHourEstimatePanel
 
 
-def learner_panels(hook_name, request, page, enrollment, **learner):
-    """HTML panels that higher apps add to a page for an enrolled learner (quizzes, exams).
-
-    `learner` passes on what the page already holds about the learner (a module page: the
-    `progress` row), so that panels need not ask again."""
+def learner_panels(hook_name, request, page, enrollment):
+    """HTML panels that higher apps add to a page for an enrolled learner (quizzes, exams)."""
     if enrollment is None:
         return []
-    panels = (fn(request, page, enrollment, **learner) for fn in hooks.get_hooks(hook_name))
+    panels = (fn(request, page, enrollment) for fn in hooks.get_hooks(hook_name))
     return [panel for panel in panels if panel]
 
 
@@ -503,9 +500,7 @@ class ModulePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
             "remaining_seconds": remaining,
             "remaining_minutes": math.ceil(remaining / 60),
             "heartbeat_seconds": settings.SEAT_TIME_HEARTBEAT_SECONDS,
-            "learner_panels": learner_panels(
-                "module_learner_panels", request, self, enrollment, progress=progress
-            ),
+            "learner_panels": learner_panels("module_learner_panels", request, self, enrollment),
         }
 
     @path("")

@@ -165,7 +165,7 @@ register_snippet(QuizViewSet)
 
 
 @hooks.register("module_learner_panels")
-def module_quiz_panel(request, module, enrollment, progress=None):
+def module_quiz_panel(request, module, enrollment):
     """The module's quiz, the primary button to the next step, and the course outline.
 
     Its HTML depends only on the published content and on what the learner has done in the
