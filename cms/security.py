@@ -27,7 +27,7 @@ class SiteCSPMiddleware:
     process. Every response of a kind (the site, the admin) gets the same policy: no view
     uses django-csp's per-view decorators or nonces, and django-csp's own CSPMiddleware,
     which supports them, built the policy twice on every response: 44 of the 143 µs of a
-    bare request (decision 0199). A view that needs them would need CSPMiddleware back.
+    bare request (decision 0201). A view that needs them would need CSPMiddleware back.
     A response that already holds the header keeps it. As django-csp does, Django's debug
     pages (404 and 500 with DEBUG on) are left without a policy: they use inline code."""
 

@@ -354,13 +354,13 @@ class CourseApproval(Orderable):
         return f"{self.approver} {self.number}"
 
 
-def kept_courses(course_ids):
+def kept_courses(course_ids, number=None):
     """{course id: CoursePage} for these ids: each course's live row (StreamFields deferred),
-    kept (cms.kept) for the content generation. Publishing moves the generation, and so does
-    any other save of a course's live row (courses/apps.py), so a kept course is never stale;
-    quiz starts and completion checks no longer read the page tables (decision 0202). Ids
-    with no course are left out."""
-    number = generation()
+    kept (cms.kept) for the content generation (`number`, if the caller has just read it).
+    Publishing moves the generation, and so does any other save of a course's live row
+    (courses/apps.py), so a kept course is never stale; quiz starts and completion checks no
+    longer read the page tables (decision 0202). Ids with no course are left out."""
+    number = generation() if number is None else number
     keys = {course_id: f"course-page:{course_id}:{number}" for course_id in course_ids}
     return kept_many(keys, CoursePage.objects.defer_streamfields().in_bulk)
 
@@ -457,11 +457,11 @@ class ModulePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
         }
 
     def fragment_keys(self, request):
-        """How this page's template fragments and navigation are kept (`{% wagtailcache
-        fragment_seconds name fragment_key using="kept-shared" %}`, Wagtail's own fragment cache,
-        which also skips previews): under Wagtail's `cache_key` for this version of the page
-        and the content generation, for a day. Nothing is kept while DEBUG is on, so a
-        developer's template edits show at once without a restart."""
+        """How this page's template fragments, navigation and learner panels are kept
+        (`{% wagtailcache fragment_seconds name fragment_key using="kept-shared" %}`, Wagtail's
+        own fragment cache, which also skips previews): under Wagtail's `cache_key` for this
+        version of the page and the content generation, for a day. Nothing is kept while DEBUG
+        is on, so a developer's template edits show at once without a restart."""
         seconds = 0 if settings.DEBUG or getattr(request, "is_preview", False) else KEEP_SECONDS
         return {
             "fragment_seconds": seconds,

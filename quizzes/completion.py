@@ -126,11 +126,12 @@ def course_statuses(enrollments, fresh=False, records=None):
     if not enrollments:
         return {}
     course_ids = {e.course_id for e in enrollments}
+    number = generation()  # read once for the courses and their contents
     if fresh or not all(Enrollment.course.is_cached(e) for e in enrollments):
-        courses = kept_courses(course_ids)
+        courses = kept_courses(course_ids, number)
     else:
         courses = {e.course_id: e.course for e in enrollments}
-    contents = course_contents(course_ids)
+    contents = course_contents(course_ids, number)
     read, passed, evaluated = records if records is not None else learner_records(enrollments)
     statuses = {}
     for enrollment in enrollments:
@@ -202,11 +203,11 @@ def _records_sql(count):
     )
 
 
-def course_contents(course_ids):
+def course_contents(course_ids, number):
     """{course id: CourseContent} for these courses. Kept (cms.kept) under the content
-    generation, which publishing a page or saving a quiz moves on, so a learner's status
-    reads only the learner's own rows: no page or quiz queries, no page URLs worked out."""
-    number = generation()
+    generation `number`, which publishing a page or saving a quiz moves on, so a learner's
+    status reads only the learner's own rows: no page or quiz queries, no page URLs worked
+    out."""
     keys = {course_id: f"course-content:{course_id}:{number}" for course_id in course_ids}
     return kept_many(keys, read_course_contents)
 

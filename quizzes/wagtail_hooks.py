@@ -172,13 +172,13 @@ def module_quiz_panel(request, module, enrollment):
     course (`learner_records`: one query), and learners move through a course in few
     states, so each state's panel is rendered once and kept (`module_panel_key`)."""
     records = learner_records([enrollment])
-    key = module_panel_key(request, module, enrollment, records)
+    key = module_panel_key(request, module, records)
     if key is None:
         return render_module_panel(request, module, enrollment, records)
     return kept(key, lambda: render_module_panel(request, module, enrollment, records))
 
 
-def module_panel_key(request, module, enrollment, records):
+def module_panel_key(request, module, records):
     """Where a module's learner panel is kept: the module page's fragment key (its version
     and the content generation) with a digest of the learner's records in this course and
     the address asked for. None when nothing is kept (DEBUG, previews)."""
