@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -373,6 +374,17 @@ def kept_course(course_id):
     return course
 
 
+# The parts of a module page every reader of a version sees (ModulePage.shared_parts), in the
+# order module_page.html places them around the learner's own parts.
+SHARED_PARTS = {
+    "breadcrumbs": "courses/includes/breadcrumbs.html",
+    "head": "courses/includes/module_head.html",
+    "body": "courses/includes/module_body.html",
+    "related": "courses/includes/module_related.html",
+    "nav": "courses/includes/module_nav.html",
+}
+
+
 class ModulePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
     """One module of a course, teaching one or more principles of NMT."""
 
@@ -457,11 +469,10 @@ class ModulePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
         }
 
     def fragment_keys(self, request):
-        """How this page's template fragments, navigation and learner panels are kept
-        (`{% wagtailcache fragment_seconds name fragment_key using="kept-shared" %}`, Wagtail's
-        own fragment cache, which also skips previews): under Wagtail's `cache_key` for this
-        version of the page and the content generation, for a day. Nothing is kept while DEBUG
-        is on, so a developer's template edits show at once without a restart."""
+        """How this page's shared parts, navigation and learner panels are kept (cms/kept.py):
+        under Wagtail's `cache_key` for this version of the page and the content generation,
+        for a day. Nothing is kept in a preview, nor while DEBUG is on, so a developer's
+        template edits show at once without a restart."""
         seconds = 0 if settings.DEBUG or getattr(request, "is_preview", False) else KEEP_SECONDS
         return {
             "fragment_seconds": seconds,
@@ -470,7 +481,7 @@ class ModulePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
 
     def navigation(self, keys):
         """current_navigation(), the same for every reader of this version: kept with the
-        page's template fragments (fragment_keys); a preview's is fresh."""
+        page's shared parts (fragment_keys); a preview's is fresh."""
         if not keys["fragment_seconds"]:
             return self.current_navigation()
         key = f"module-navigation:{self.pk}:{keys['fragment_key']}"
@@ -482,8 +493,25 @@ class ModulePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         keys = self.fragment_keys(request)
         context.update(self.navigation(keys), **keys)
+        context["shared"] = self.shared_parts(request, context, keys)
         context.update(self.learner_context(request))
         return context
+
+    def shared_parts(self, request, context, keys):
+        """{name: HTML} for SHARED_PARTS, the parts of the page that are the same for every
+        reader of this version: rendered once and kept (fragment_keys), so a signed-in
+        reader's request renders only their own parts. A preview's are fresh."""
+
+        def render():
+            part_context = {**context, "module": self}
+            return {
+                name: render_to_string(template, part_context, request)
+                for name, template in SHARED_PARTS.items()
+            }
+
+        if not keys["fragment_seconds"]:
+            return render()
+        return kept(f"module-parts:{self.pk}:{keys['fragment_key']}", render)
 
     def learner_context(self, request):
         """The enrolled learner's progress on this module (nothing for anyone else)."""

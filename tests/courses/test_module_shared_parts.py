@@ -1,0 +1,87 @@
+"""A module page's shared parts (courses.models.ModulePage.shared_parts): what every reader of
+a version sees is rendered once and kept for it, so a signed-in reader's request renders only
+their own parts; any publish shows at once, and previews and DEBUG are never kept."""
+
+import pytest
+
+from courses.enrollment import enroll
+from courses.models import SHARED_PARTS, ModulePage
+from tests.factories import UserFactory
+
+PART_TEMPLATES = set(SHARED_PARTS.values())
+
+
+@pytest.fixture
+def modules(course):
+    return list(ModulePage.objects.child_of(course).order_by("path"))
+
+
+@pytest.fixture
+def reader(client, learner, course, settings, settled_site):
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.DEBUG = False
+    enroll(learner, course)
+    client.force_login(learner)
+    return client
+
+
+def view(client, page):
+    response = client.get(page.url)
+    assert response.status_code == 200
+    parts = [t.name for t in response.templates if t.name in PART_TEMPLATES]
+    return parts, response.text
+
+
+def test_the_parts_are_rendered_once_for_every_reader(reader, course, modules):
+    module = modules[1]
+    parts, first = view(reader, module)
+    assert sorted(parts) == sorted(PART_TEMPLATES)
+    assert f"<h1>{module.title}</h1>" in first
+    assert f'rel="prev">Previous: {modules[0].title}' in first
+    assert 'aria-label="Breadcrumb"' in first and "Your progress" in first
+
+    other = UserFactory()
+    enroll(other, course)
+    reader.force_login(other)
+    parts, second = view(reader, module)
+    assert parts == []
+    assert f"<h1>{module.title}</h1>" in second and "Your progress" in second
+    assert first.index("<article>") < first.index("Your progress") < first.index("</article>")
+
+
+def test_a_publish_shows_at_once(reader, modules):
+    module, neighbour = modules[0], modules[1]
+    view(reader, module)
+    module.summary = "A summary written after the first reader came."
+    module.save_revision().publish()
+    neighbour.title = "Ischemia, revised"
+    neighbour.save_revision().publish()
+    parts, text = view(reader, ModulePage.objects.get(pk=module.pk))
+    assert parts
+    assert "A summary written after the first reader came." in text
+    assert "Next: Ischemia, revised" in text
+
+
+def test_nothing_is_kept_while_debug_is_on(reader, modules, settings):
+    settings.DEBUG = True
+    view(reader, modules[0])
+    parts, _ = view(reader, modules[0])
+    assert sorted(parts) == sorted(PART_TEMPLATES)
+
+
+def test_a_preview_is_rendered_fresh_and_not_kept(rf, learner, modules, settings):
+    settings.DEBUG = False
+    module = modules[0]
+    request = rf.get(module.url)
+    request.user = learner
+    keys = module.fragment_keys(request)
+    module.title = "An unpublished title"
+    request.is_preview = True
+    preview_keys = module.fragment_keys(request)
+    assert preview_keys["fragment_seconds"] == 0
+    context = {"page": module, "self": module, "request": request, **module.navigation(keys)}
+    parts = module.shared_parts(request, context, preview_keys)
+    assert "<h1>An unpublished title</h1>" in parts["head"]
+    published = ModulePage.objects.get(pk=module.pk)
+    kept_parts = published.shared_parts(request, {**context, "page": published}, keys)
+    assert "An unpublished title" not in kept_parts["head"]
