@@ -1,17 +1,16 @@
 """Values that never change under their key, kept in this process and shared by every server.
 
-Page routes, module navigation, rendered module fragments, the site and its settings row, each
-course's live row and its content for the learner outline, each quiz's question pool and each
-module's learner panel for each learner state (quizzes/wagtail_hooks.py) are kept under keys
-that carry the content generation (cms/page_cache.py) or a published version, so an entry,
-once written, is never wrong: a change makes a new key instead. Two standard Django cache
-aliases hold them (settings: CACHES):
+Page routes, module navigation, a module version's rendered shared parts, the site and its
+settings row, each course's live row and its content for the learner outline, each quiz's
+question pool and each module's learner panel for each learner state
+(quizzes/wagtail_hooks.py) are kept under keys that carry the content generation
+(cms/page_cache.py) or a published version, so an entry, once written, is never wrong: a
+change makes a new key instead. Two standard Django cache aliases hold them (settings: CACHES):
 
 - `kept`: local memory in each process, read first; it saves a round trip to Redis and the
   unpickling of a page object on every request;
 - `kept-shared`: Redis under the release's key prefix (local memory without Redis), so that
-  a value computed by one app server process is not computed again by the others. Rendered
-  module fragments live here only (`{% wagtailcache ... using="kept-shared" %}`).
+  a value computed by one app server process is not computed again by the others.
 
 docs/benchmarks.md has the figures that keep the shared level. The generation itself is
 read from the shared cache once per request, so every app server learns at once that
