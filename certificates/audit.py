@@ -67,8 +67,8 @@ COLUMNS = ("at", "channel", "api_key", "user", "ip_address", "code", "result")
 
 def write_entries(entries):
     """Insert log rows: one row in one statement (autocommit, no transaction around it),
-    several in one multi-row statement."""
-    if len(entries) > 1:
+    several in one multi-row statement, none for a request that looked nothing up."""
+    if len(entries) != 1:
         VerificationLog.objects.bulk_create(entries)
     elif connection.vendor == "postgresql" and transaction.get_autocommit():
         insert_without_waiting_for_disk(entries[0])
