@@ -11,6 +11,7 @@ crash of the database server itself can lose the rows of its last fraction of a 
 """
 
 from datetime import timedelta
+from functools import cache
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -81,13 +82,18 @@ def insert_without_waiting_for_disk(entry):
     `synchronous_commit` off for that transaction only (`set_config(..., true)` is SET LOCAL).
     The commit returns before the WAL reaches the disk, so a lookup does not wait for a flush;
     the connection's later transactions (anything a learner earns) still wait for theirs."""
+    row = [entry.at, entry.channel, entry.api_key_id, entry.user_id, entry.ip_address]
+    with connection.cursor() as cursor:
+        cursor.execute(insert_sql(), [*row, entry.code, entry.result])
+
+
+@cache
+def insert_sql():
+    """The statement insert_without_waiting_for_disk sends, built once per process."""
     table, columns = quoted_names(VerificationLog)
     names = ", ".join(columns[name] for name in COLUMNS)
     values = ", ".join(["%s"] * len(COLUMNS))
-    sql = f"{ASYNCHRONOUS} INSERT INTO {table} ({names}) SELECT {values} FROM asynchronous"  # noqa: S608  # nosec B608
-    row = [entry.at, entry.channel, entry.api_key_id, entry.user_id, entry.ip_address]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*row, entry.code, entry.result])
+    return f"{ASYNCHRONOUS} INSERT INTO {table} ({names}) SELECT {values} FROM asynchronous"  # noqa: S608  # nosec B608
 
 
 def key_use_is_stale(api_key, now):

@@ -492,7 +492,7 @@ class ModulePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         keys = self.fragment_keys(request)
-        context.update(self.navigation(keys), **keys)
+        context.update(self.navigation(keys))
         context["shared"] = self.shared_parts(request, context, keys)
         context.update(self.learner_context(request))
         return context
