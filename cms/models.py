@@ -144,6 +144,6 @@ class ProviderSettings(BaseSiteSetting):
         attr_name = cls.get_cache_attr_name()
         if not hasattr(request, attr_name):
             site = find_site(request)
-            key = f"provider-settings:{generation(request)}:{site.pk if site else None}"
+            key = f"provider-settings:{generation()}:{site.pk if site else None}"
             setattr(request, attr_name, kept(key, lambda: cls.for_site(site)))
         return getattr(request, attr_name)

@@ -29,6 +29,8 @@ from django.db import transaction
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 
+from asgiref.local import Local
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
@@ -37,20 +39,43 @@ GENERATION_KEY = "pagecache:generation"
 PAGE_VIEW_NAME = "wagtail_serve"
 
 
-def generation(request=None):
-    """The current generation; read from the cache once per request when given one (the
-    page cache, the module navigation and the module body all key on it)."""
-    if request is not None and hasattr(request, "content_generation"):
-        return request.content_generation
+def generation():
+    """The current generation: read from the cache once per request (the page cache, page
+    routes, a module's shared parts, kept courses and quiz pools all key on it), and at each
+    call outside a request."""
+    value = getattr(THIS_REQUEST, "generation", None)
+    if value is not None:
+        return value
     value = cache.get(GENERATION_KEY)
     if value is None:
         cache.add(GENERATION_KEY, first_generation(), timeout=None)
         value = cache.get(GENERATION_KEY)
     if value is None:  # the cache is unreachable: a value no kept entry can carry
         value = f"unshared-{uuid.uuid4().hex}"
-    if request is not None:
-        request.content_generation = value
+    remember_generation(value)
     return value
+
+
+# What this request has read of the generation (asgiref's Local: per thread, and per task
+# under ASGI). It lives from Django's request_started to request_finished (cms/apps.py
+# connects them), so code that runs outside a request always reads the cache.
+THIS_REQUEST = Local()
+
+
+def start_request(**kwargs):
+    THIS_REQUEST.active = True
+    THIS_REQUEST.generation = None
+
+
+def end_request(**kwargs):
+    THIS_REQUEST.active = False
+    THIS_REQUEST.generation = None
+
+
+def remember_generation(value):
+    """Keep the generation just read for the rest of this request (nothing outside one)."""
+    if getattr(THIS_REQUEST, "active", False):
+        THIS_REQUEST.generation = value
 
 
 def first_generation():
@@ -71,6 +96,7 @@ def new_generation(**kwargs):
 
 
 def next_generation():
+    THIS_REQUEST.generation = None  # this request reads the new number from now on
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # not set yet: nothing is kept
@@ -185,9 +211,11 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         key = page_key(request)
         found = cache.get_many([GENERATION_KEY, key])  # one round trip for both
-        if GENERATION_KEY in found:
-            request.content_generation = found[GENERATION_KEY]
-        number = generation(request)
+        number = found.get(GENERATION_KEY)
+        if number is None:
+            number = generation()
+        else:
+            remember_generation(number)
         entry = found.get(key)
         if entry is not None and entry[0] == number:  # kept under the current generation
             response = entry[1]

@@ -41,7 +41,7 @@ def find_site(request):
         except DisallowedHost:
             request.cms_site = Site.find_for_request(request)
         else:
-            key = f"site:{generation(request)}:{hostname}:{request.get_port()}"
+            key = f"site:{generation()}:{hostname}:{request.get_port()}"
             request.cms_site = kept(key, lambda: Site.find_for_request(request))
     return request.cms_site
 
@@ -51,7 +51,7 @@ def segments_of(path):
 
 
 def route_key(request, site, path):
-    return f"route:{generation(request)}:{site.pk}:{path}"
+    return f"route:{generation()}:{site.pk}:{path}"
 
 
 def lives_at(page, site, segments):

@@ -469,41 +469,31 @@ class ModulePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
         }
 
     def fragment_keys(self, request):
-        """How this page's shared parts, navigation and learner panels are kept (cms/kept.py):
+        """How this page's shared parts and learner panels are kept (cms/kept.py):
         under Wagtail's `cache_key` for this version of the page and the content generation,
         for a day. Nothing is kept in a preview, nor while DEBUG is on, so a developer's
         template edits show at once without a restart."""
         seconds = 0 if settings.DEBUG or getattr(request, "is_preview", False) else KEEP_SECONDS
         return {
             "fragment_seconds": seconds,
-            "fragment_key": f"{self.cache_key}:{generation(request)}",
+            "fragment_key": f"{self.cache_key}:{generation()}",
         }
-
-    def navigation(self, keys):
-        """current_navigation(), the same for every reader of this version: kept with the
-        page's shared parts (fragment_keys); a preview's is fresh."""
-        if not keys["fragment_seconds"]:
-            return self.current_navigation()
-        key = f"module-navigation:{self.pk}:{keys['fragment_key']}"
-        navigation = kept(key, self.current_navigation)
-        self.__dict__["course"] = navigation["course"]  # fills the cached_property
-        return navigation
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        keys = self.fragment_keys(request)
-        context.update(self.navigation(keys))
-        context["shared"] = self.shared_parts(request, context, keys)
+        context["shared"] = self.shared_parts(request, context, self.fragment_keys(request))
         context.update(self.learner_context(request))
         return context
 
     def shared_parts(self, request, context, keys):
         """{name: HTML} for SHARED_PARTS, the parts of the page that are the same for every
         reader of this version: rendered once and kept (fragment_keys), so a signed-in
-        reader's request renders only their own parts. A preview's are fresh."""
+        reader's request renders only their own parts, and reads neither the navigation
+        (current_navigation(), which only these parts show) nor the pages it names. A
+        preview's are fresh."""
 
         def render():
-            part_context = {**context, "module": self}
+            part_context = {**context, **self.current_navigation(), "module": self}
             return {
                 name: render_to_string(template, part_context, request)
                 for name, template in SHARED_PARTS.items()

@@ -149,3 +149,27 @@ def test_a_new_generation_gives_fragments_new_keys(rf, settings, course):
     new_generation()
     assert module.fragment_keys(rf.get(module.url))["fragment_key"] != before
     assert module.cache_key in before  # Wagtail's key for this version of the page
+
+
+@pytest.mark.django_db
+def test_the_generation_is_read_once_per_request_and_at_every_call_outside_one():
+    from unittest import mock
+
+    from cms import page_cache
+
+    generation()  # the first read of all starts the series
+    with mock.patch.object(page_cache, "cache", wraps=page_cache.cache) as shared:
+        generation(), generation()
+        assert shared.get.call_count == 2  # outside a request: every call asks
+        page_cache.start_request()
+        try:
+            first = generation()
+            assert generation() == first
+            assert shared.get.call_count == 3
+            new_generation()  # a change made by this request is seen by the rest of it
+            assert generation() > first
+        finally:
+            page_cache.end_request()
+        reads = shared.get.call_count
+        generation()
+        assert shared.get.call_count == reads + 1

@@ -79,9 +79,25 @@ def test_a_preview_is_rendered_fresh_and_not_kept(rf, learner, modules, settings
     request.is_preview = True
     preview_keys = module.fragment_keys(request)
     assert preview_keys["fragment_seconds"] == 0
-    context = {"page": module, "self": module, "request": request, **module.navigation(keys)}
+    context = {"page": module, "self": module, "request": request}
     parts = module.shared_parts(request, context, preview_keys)
     assert "<h1>An unpublished title</h1>" in parts["head"]
     published = ModulePage.objects.get(pk=module.pk)
     kept_parts = published.shared_parts(request, {**context, "page": published}, keys)
     assert "An unpublished title" not in kept_parts["head"]
+
+
+def test_a_request_reads_the_generation_once(reader, modules):
+    """Every kept value a signed-in module page reads (its route, site, settings, course,
+    shared parts and learner panel) keys on the content generation, read from the shared
+    cache once for the whole request (cms.page_cache.generation)."""
+    from unittest import mock
+
+    from cms import page_cache
+
+    view(reader, modules[0])
+    with mock.patch.object(page_cache, "cache", wraps=page_cache.cache) as shared:
+        _, text = view(reader, modules[0])
+    reads = [c for c in shared.get.call_args_list if c.args[0] == page_cache.GENERATION_KEY]
+    assert len(reads) == 1
+    assert "Your progress" in text
