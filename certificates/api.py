@@ -25,11 +25,11 @@ from pydantic import Field
 from cms.ratelimit import client_ip, hit
 
 from .api_keys import InvalidApiKey, authenticate_key
-from .audit import log_lookups, result_of
+from .audit import log_lookups, result_of_facts
 from .batch import log_distinct, look_up
 from .codes import MalformedCode
 from .credential_check import check_credential
-from .lookup import find_certificate, public_facts
+from .lookup import find_facts, public_facts
 from .models import AssociationApiKey, VerificationLog
 
 MAX_BULK = 1000
@@ -280,11 +280,11 @@ def verify_many(request, payload: BulkIn):
 def get_certificate(request, code: str):
     api_key = request.auth.api_key
     try:
-        certificate = find_certificate(code)
+        facts = find_facts(code)
     except MalformedCode as error:
         log_lookups(request, VerificationLog.API, [(code, VerificationLog.MALFORMED)], api_key)
         return Status(422, {"detail": str(error)})
-    log_lookups(request, VerificationLog.API, [(code, result_of(certificate))], api_key)
-    if certificate is None:
+    log_lookups(request, VerificationLog.API, [(code, result_of_facts(facts))], api_key)
+    if facts is None:
         return Status(404, {"detail": "No certificate has this code."})
-    return Status(200, public_facts(certificate))
+    return Status(200, facts)

@@ -20,7 +20,7 @@ from cms.ratelimit import client_ip
 from cms.sql import quoted_names
 from cms.text import without_control_characters
 
-from .models import AssociationApiKey, VerificationLog
+from .models import AssociationApiKey, Certificate, VerificationLog
 
 LAST_USED_PRECISION = timedelta(minutes=5)
 
@@ -38,6 +38,17 @@ def result_of(certificate, malformed=False):
     if certificate is None:
         return VerificationLog.NOT_FOUND
     return VerificationLog.REVOKED if certificate.is_revoked else VerificationLog.VALID
+
+
+def result_of_facts(facts):
+    """What a lookup found, from the certificate's public facts (None: not found)."""
+    if facts is None:
+        return VerificationLog.NOT_FOUND
+    return (
+        VerificationLog.REVOKED
+        if facts["status"] == Certificate.REVOKED
+        else VerificationLog.VALID
+    )
 
 
 def log_lookups(request, channel, lookups, api_key=None, user=None):

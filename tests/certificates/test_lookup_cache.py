@@ -61,3 +61,25 @@ def test_codes_not_found_are_not_kept(client, db):
 
     client.get("/api/v1/certificates/ABCD-EFGH-JKMN-PQRS")
     assert cache.get(cache_key("ABCDEFGHJKMNPQRS")) is None
+
+
+def test_a_repeat_api_lookup_answers_from_the_kept_facts(client, certificate, monkeypatch):
+    """The API's answer (public_facts) is kept beside the certificate: a repeat lookup neither
+    unpickles the certificate nor builds its facts again."""
+    from certificates import lookup
+
+    url = f"/api/v1/certificates/{certificate.display_code}"
+    first = client.get(url).json()
+    built = []
+    monkeypatch.setattr(lookup, "public_facts", lambda c: built.append(c) or {})
+    monkeypatch.setattr(lookup, "find_certificate", lambda code: built.append(code))
+    assert client.get(url).json() == first
+    assert built == []
+
+
+def test_a_saved_change_shows_in_the_api_at_once(client, certificate):
+    url = f"/api/v1/certificates/{certificate.display_code}"
+    assert client.get(url).json()["learner_name"] == certificate.learner_name
+    certificate.learner_name = "Corrected Name"
+    certificate.save()
+    assert client.get(url).json()["learner_name"] == "Corrected Name"
