@@ -128,7 +128,7 @@ def confirm_email_view(request, token):
         if signs_in_on_confirmation(request.user, first_time):
             # Sign-up does not sign in (accounts/registration.py); the link, which proves
             # the address, does, once.
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="accounts.backends.UserBackend")
         if request.user.is_authenticated:
             return redirect("/dashboard/")
         return redirect("accounts:login")

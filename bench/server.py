@@ -215,7 +215,7 @@ class Sessions:
 
         store = import_module(settings.SESSION_ENGINE).SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = "accounts.backends.UserBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store[SIGNED_IN_AT] = store[LAST_SEEN_AT] = int(time.time())
         store.create()

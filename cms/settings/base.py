@@ -225,7 +225,7 @@ PAGE_CACHE_SECONDS = 10 * 60
 # address lock it for 15 minutes, so at most 20 guesses an hour per account.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.UserBackend",
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
