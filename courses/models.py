@@ -24,6 +24,7 @@ from cms.forms import ImageChooser
 from cms.kept import KEEP_SECONDS, kept, kept_many
 from cms.page_cache import generation
 from cms.routing import KeptViewRestrictionsMixin
+from cms.templatetags.cms_urls import subpage_url
 
 from .blocks import ModuleBodyBlock, ObjectivesBlock, bibliography
 from .ce_hours import estimate_for_modules
@@ -374,6 +375,9 @@ def kept_course(course_id):
     return course
 
 
+# The module's own routes (below) that its learner parts link to.
+SUBPAGES = ("heartbeat", "complete")
+
 # The parts of a module page every reader of a version sees (ModulePage.shared_parts), in the
 # order module_page.html places them around the learner's own parts.
 SHARED_PARTS = {
@@ -494,10 +498,14 @@ class ModulePage(KeptViewRestrictionsMixin, RoutablePageMixin, Page):
 
         def render():
             part_context = {**context, **self.current_navigation(), "module": self}
-            return {
+            parts = {
                 name: render_to_string(template, part_context, request)
                 for name, template in SHARED_PARTS.items()
             }
+            # The learner's forms post to these (module_progress.html): kept too, so that a
+            # reader's request builds no page URL (which reads Wagtail's site root paths).
+            parts["urls"] = {name: subpage_url(part_context, self, name) for name in SUBPAGES}
+            return parts
 
         if not keys["fragment_seconds"]:
             return render()

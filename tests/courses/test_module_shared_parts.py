@@ -101,3 +101,19 @@ def test_a_request_reads_the_generation_once(reader, modules):
     reads = [c for c in shared.get.call_args_list if c.args[0] == page_cache.GENERATION_KEY]
     assert len(reads) == 1
     assert "Your progress" in text
+
+
+def test_the_learner_forms_post_to_the_modules_routes_without_building_urls(reader, modules):
+    """The heartbeat and completion URLs are kept with the shared parts, so a reader's
+    request builds no page URL (that reads Wagtail's site root paths from the cache)."""
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    module = modules[0]
+    view(reader, module)
+    with mock.patch.object(cache, "get", wraps=cache.get) as get:
+        _, text = view(reader, module)
+    assert f'data-heartbeat-url="{module.url}heartbeat/"' in text
+    assert f'action="{module.url}complete/"' in text
+    assert not [c for c in get.call_args_list if "site_root_paths" in str(c.args[0])]
