@@ -19,6 +19,7 @@ neither fill the cache nor serve one visitor's odd answer to another.
 """
 
 import logging
+import threading
 import time
 import uuid
 from urllib.parse import urlencode
@@ -28,8 +29,6 @@ from django.core.cache import cache
 from django.db import transaction
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
-
-from asgiref.local import Local
 
 logger = logging.getLogger(__name__)
 
@@ -43,38 +42,40 @@ def generation():
     """The current generation: read from the cache once per request (the page cache, page
     routes, a module's shared parts, kept courses and quiz pools all key on it), and at each
     call outside a request."""
-    value = getattr(THIS_REQUEST, "generation", None)
-    if value is not None:
-        return value
+    memo = getattr(THIS_REQUEST, "generation", None)
+    if memo:  # already read in this request
+        return memo
     value = cache.get(GENERATION_KEY)
     if value is None:
         cache.add(GENERATION_KEY, first_generation(), timeout=None)
         value = cache.get(GENERATION_KEY)
     if value is None:  # the cache is unreachable: a value no kept entry can carry
         value = f"unshared-{uuid.uuid4().hex}"
-    remember_generation(value)
+    if memo is not None:  # in a request
+        THIS_REQUEST.generation = value
     return value
 
 
-# What this request has read of the generation (asgiref's Local: per thread, and per task
-# under ASGI). It lives from Django's request_started to request_finished (cms/apps.py
-# connects them), so code that runs outside a request always reads the cache.
-THIS_REQUEST = Local()
+# The generation this request has read: UNREAD from Django's request_started until it is
+# read, None outside requests (cms/apps.py connects start_request and end_request), so code
+# that runs outside one (commands, tasks) always reads the cache. A plain thread-local: it
+# costs a hundredth of asgiref's Local on every request, and under ASGI, where requests may
+# share a thread, a request can only see a number read after it started, which was current.
+THIS_REQUEST = threading.local()
+UNREAD = ""
 
 
 def start_request(**kwargs):
-    THIS_REQUEST.active = True
-    THIS_REQUEST.generation = None
+    THIS_REQUEST.generation = UNREAD
 
 
 def end_request(**kwargs):
-    THIS_REQUEST.active = False
     THIS_REQUEST.generation = None
 
 
 def remember_generation(value):
     """Keep the generation just read for the rest of this request (nothing outside one)."""
-    if getattr(THIS_REQUEST, "active", False):
+    if getattr(THIS_REQUEST, "generation", None) is not None:
         THIS_REQUEST.generation = value
 
 
@@ -96,7 +97,8 @@ def new_generation(**kwargs):
 
 
 def next_generation():
-    THIS_REQUEST.generation = None  # this request reads the new number from now on
+    if getattr(THIS_REQUEST, "generation", None):
+        THIS_REQUEST.generation = UNREAD  # this request reads the new number from now on
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # not set yet: nothing is kept

@@ -15,6 +15,7 @@ certificate look-up cache and any raw client taken from the cache. Only public m
 redis-py's Connection are extended.
 """
 
+import functools
 import logging
 import threading
 import time
@@ -77,8 +78,9 @@ class CircuitBreakerMixin:
     """For redis-py connection classes: refuse while the breaker is open, trip it on a
     connection error or timeout (not on a command's own error, such as a wrong type)."""
 
-    @property
+    @functools.cached_property
     def breaker(self):
+        """Looked up once per connection: every command asks for it three times."""
         address = getattr(self, "path", None) or (
             getattr(self, "host", ""),
             getattr(self, "port", 0),
