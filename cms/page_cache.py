@@ -18,6 +18,7 @@ parameter is answered by the page but its answer is not kept, so random query st
 neither fill the cache nor serve one visitor's odd answer to another.
 """
 
+import functools
 import logging
 import threading
 import time
@@ -175,11 +176,27 @@ def is_page_address(request):
     """Whether Wagtail's page view answers this address. Every other view (the API, quizzes,
     the dashboard, verification, a bare health check) can never be a kept page, so its
     requests skip the cache and its round trips; resolving the address costs none."""
+    urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+    return resolves_to_a_page(request.path_info, urlconf)
+
+
+@functools.lru_cache(maxsize=4096)
+def resolves_to_a_page(path, urlconf):
+    """is_page_address's answer, remembered for the process's last 4,096 paths: resolving a
+    page's path tries every other pattern first (Wagtail's is the catch-all), 20 us of the
+    0.36 ms a kept page costs in-process (docs/benchmarks.md). URL patterns are fixed while
+    the process runs; a test that changes ROOT_URLCONF clears it (cms/apps.py)."""
     try:
-        match = resolve(request.path_info, getattr(request, "urlconf", None))
+        match = resolve(path, urlconf)
     except Resolver404:
         return False
     return match.url_name == PAGE_VIEW_NAME
+
+
+def forget_resolved_paths(setting, **kwargs):
+    """setting_changed receiver: URL patterns may differ under the new ROOT_URLCONF."""
+    if setting == "ROOT_URLCONF":
+        resolves_to_a_page.cache_clear()
 
 
 def mark_cacheable(page, request):

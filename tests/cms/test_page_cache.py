@@ -150,3 +150,16 @@ def test_addresses_that_are_never_pages_pay_no_cache_round_trip(rf, course, url)
         middleware(rf.get(course.url))
         # A page: the generation and its kept copy, read in one round trip.
         assert shared.get_many.call_count == 1 and shared.get.call_count == 0
+
+
+def test_a_path_is_resolved_once_to_tell_whether_it_is_a_page(rf, course, settings):
+    """is_page_address remembers each path's answer (resolving a page's path tries every
+    other URL pattern first); a test that changes ROOT_URLCONF starts afresh."""
+    page_cache.resolves_to_a_page.cache_clear()
+    with mock.patch.object(page_cache, "resolve", wraps=page_cache.resolve) as resolve:
+        assert page_cache.is_page_address(rf.get(course.url))
+        assert page_cache.is_page_address(rf.get(course.url))
+        assert not page_cache.is_page_address(rf.get("/api/v1/certificates/X"))
+        assert resolve.call_count == 2
+        settings.ROOT_URLCONF = "bench.urls"
+        assert page_cache.resolves_to_a_page.cache_info().currsize == 0
