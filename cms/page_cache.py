@@ -139,6 +139,8 @@ def is_tracking(name):
 
 def query_params(request):
     """The request's query parameters other than tracking ones: sorted (name, value) pairs."""
+    if not request.META.get("QUERY_STRING"):
+        return []  # most requests: no QueryDict to build
     return sorted(
         (name, value)
         for name, values in request.GET.lists()
