@@ -6,7 +6,7 @@ class CmsConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from django.core.signals import request_finished, request_started, setting_changed
+        from django.core.signals import setting_changed
         from django.db.models.signals import post_delete
 
         from wagtail.contrib.settings.models import BaseSiteSetting
@@ -14,17 +14,8 @@ class CmsConfig(AppConfig):
         from wagtail.models import Page, PageViewRestriction, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from .page_cache import (
-            end_request,
-            forget_resolved_paths,
-            invalidate_on,
-            new_generation,
-            start_request,
-        )
+        from .page_cache import forget_resolved_paths, invalidate_on, new_generation
 
-        # The generation is read once per request (cms/page_cache.py).
-        request_started.connect(start_request, dispatch_uid="page-cache-request-started")
-        request_finished.connect(end_request, dispatch_uid="page-cache-request-finished")
         setting_changed.connect(forget_resolved_paths, dispatch_uid="page-cache-urlconf")
 
         for signal in (page_published, page_unpublished, post_page_move):

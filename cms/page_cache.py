@@ -20,13 +20,12 @@ neither fill the cache nor serve one visitor's odd answer to another.
 
 import functools
 import logging
-import threading
 import time
 import uuid
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
@@ -40,44 +39,34 @@ PAGE_VIEW_NAME = "wagtail_serve"
 
 
 def generation():
-    """The current generation: read from the cache once per request (the page cache, page
-    routes, a module's shared parts, kept courses and quiz pools all key on it), and at each
-    call outside a request."""
-    memo = getattr(THIS_REQUEST, "generation", None)
-    if memo:  # already read in this request
-        return memo
+    """The current generation, as this process last read it from the shared cache: it asks
+    again once the number is GENERATION_RECHECK_SECONDS old (settings; 1 s), and at once
+    after it moved the number itself. So a change made by one app server reaches the others
+    within that second, and a page, route or kept value read meanwhile is at most that old."""
+    recent = RECENT[0]
+    now = time.monotonic()
+    if recent is not None and now - recent[1] < settings.GENERATION_RECHECK_SECONDS:
+        return recent[0]
     value = cache.get(GENERATION_KEY)
     if value is None:
         cache.add(GENERATION_KEY, first_generation(), timeout=None)
         value = cache.get(GENERATION_KEY)
     if value is None:  # the cache is unreachable: a value no kept entry can carry
-        value = f"unshared-{uuid.uuid4().hex}"
-    if memo is not None:  # in a request
-        THIS_REQUEST.generation = value
+        return f"unshared-{uuid.uuid4().hex}"
+    RECENT[0] = (value, now)
     return value
 
 
-# The generation this request has read: UNREAD from Django's request_started until it is
-# read, None outside requests (cms/apps.py connects start_request and end_request), so code
-# that runs outside one (commands, tasks) always reads the cache. A plain thread-local: it
-# costs a hundredth of asgiref's Local on every request, and under ASGI, where requests may
-# share a thread, a request can only see a number read after it started, which was current.
-THIS_REQUEST = threading.local()
-UNREAD = ""
+# (number, when it was read) or None: the generation this process read last (generation()).
+# One list item, replaced whole, so threads never see half of it. Reading the shared number
+# on every request cost a Redis round trip: the whole difference between a kept page and the
+# bare view, and 0.1 ms of a signed-in page (docs/benchmarks.md, decision 0205).
+RECENT = [None]
 
 
-def start_request(**kwargs):
-    THIS_REQUEST.generation = UNREAD
-
-
-def end_request(**kwargs):
-    THIS_REQUEST.generation = None
-
-
-def remember_generation(value):
-    """Keep the generation just read for the rest of this request (nothing outside one)."""
-    if getattr(THIS_REQUEST, "generation", None) is not None:
-        THIS_REQUEST.generation = value
+def forget_generation():
+    """Read the shared number at the next call (after a change here, and between tests)."""
+    RECENT[0] = None
 
 
 def first_generation():
@@ -98,8 +87,7 @@ def new_generation(**kwargs):
 
 
 def next_generation():
-    if getattr(THIS_REQUEST, "generation", None):
-        THIS_REQUEST.generation = UNREAD  # this request reads the new number from now on
+    forget_generation()  # this process serves the new number at once
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # not set yet: nothing is kept
@@ -231,23 +219,43 @@ class AnonymousPageCacheMiddleware:
         if not candidate(request):
             return self.get_response(request)
         key = page_key(request)
-        found = cache.get_many([GENERATION_KEY, key])  # one round trip for both
-        number = found.get(GENERATION_KEY)
-        if number is None:
-            number = generation()
-        else:
-            remember_generation(number)
-        entry = found.get(key)
-        if entry is not None and entry[0] == number:  # kept under the current generation
-            response = entry[1]
+        number = generation()
+        response = kept_copy(key, number)
+        if response is not None:
             response[self.HIT_HEADER] = "hit"
             return response
         response = self.get_response(request)
         if storable(request, response):
             response[self.HIT_HEADER] = "miss"
             patch_vary_headers(response, ["Cookie"])
-            cache.set(key, (number, response), timeout=settings.PAGE_CACHE_SECONDS)
+            keep_copy(key, number, response)
         return response
+
+
+# Each app server process keeps the copies it served in its own memory too (a standard
+# local-memory cache alias, settings.CACHES), in front of the shared cache: with the
+# generation it read in the last second (generation()), a kept page costs no round trip.
+LOCAL_COPIES = "page-copies"
+LOCAL_COPY_SECONDS = 60  # then read again from the shared cache, where copies age out
+
+
+def kept_copy(key, number):
+    """The response kept for this address under this generation, or None: from this
+    process's memory, else from the shared cache (then kept in this process too)."""
+    local = caches[LOCAL_COPIES]
+    entry = local.get(key)
+    if entry is None or entry[0] != number:
+        entry = cache.get(key)
+        if entry is None or entry[0] != number:
+            return None
+        local.set(key, entry, timeout=LOCAL_COPY_SECONDS)
+    return entry[1]
+
+
+def keep_copy(key, number, response):
+    entry = (number, response)
+    cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+    caches[LOCAL_COPIES].set(key, entry, timeout=LOCAL_COPY_SECONDS)
 
 
 # What saving a draft (or locking) writes on the live row of a Wagtail model with drafts

@@ -1,5 +1,4 @@
 from django.contrib.auth.models import Group
-from django.core.cache import cache, caches
 
 from wagtail.models import Site
 
@@ -11,17 +10,16 @@ from courses.content_import import get_or_create_catalog
 from courses.models import Principle
 from courses.roles import INSTRUCTORS, REVIEWERS, ensure_editorial_roles
 from tests.factories import CoursePageFactory, ModulePageFactory, UserFactory
+from tests.services import clear_caches
 
 
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: no rate-limit counts or cached pages carried over."""
-    cache.clear()
-    caches["local"].clear()
+    clear_caches()
     reset_breakers()  # a test that met an unreachable Redis leaves no pause behind
     yield
-    cache.clear()
-    caches["local"].clear()
+    clear_caches()
 
 
 @pytest.fixture
@@ -35,7 +33,7 @@ def settled_site(home):
     that starts a new content generation, which would hide what a test means to show about
     kept values."""
     ProviderSettings.for_site(Site.objects.get(is_default_site=True))
-    cache.clear()
+    clear_caches()
 
 
 @pytest.fixture

@@ -37,4 +37,18 @@ def redis_cache_settings(url, prefix=None):
         "kept-shared": redis_cache(url, key_prefix=f"kept-{prefix}"),
         "kept": settings.KEPT_CACHE,
         "local": settings.LOCAL_CACHE,
+        "page-copies": settings.PAGE_COPIES_CACHE,
     }
+
+
+def clear_caches():
+    """Empty the shared cache and this process's own copies: rate-limit counts, kept pages,
+    and the generation number read last (the rows a rolled-back test kept under it are gone)."""
+    from django.core.cache import cache, caches
+
+    from cms.page_cache import forget_generation
+
+    cache.clear()
+    caches["local"].clear()
+    caches["page-copies"].clear()
+    forget_generation()

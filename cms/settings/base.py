@@ -185,8 +185,21 @@ LOCAL_CACHE = {
     "LOCATION": "local",
     "OPTIONS": {"MAX_ENTRIES": 10000},
 }
+# Signed-out visitors' copies of pages, held in each process's memory in front of the shared
+# copies in `default` (cms/page_cache.py): at most 500 pages of about 50 KB.
+PAGE_COPIES_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "page-copies",
+    "KEY_PREFIX": f"pages-{RELEASE}",
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
 CACHES["kept"] = KEPT_CACHE
 CACHES["local"] = LOCAL_CACHE
+CACHES["page-copies"] = PAGE_COPIES_CACHE
+# How long an app server trusts the content generation it read before asking the shared
+# cache again (cms/page_cache.py): a publish reaches signed-out visitors of other app servers
+# within this many seconds, and the server that published at once.
+GENERATION_RECHECK_SECONDS = 1.0
 # The circuit breaker logs each Redis failure once (cms/redis_breaker.py); a traceback for every
 # command refused while it is open would flood the log.
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False

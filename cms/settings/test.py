@@ -22,6 +22,7 @@ CACHES = {
     },
     "kept": KEPT_CACHE,  # noqa: F405
     "local": LOCAL_CACHE,  # noqa: F405
+    "page-copies": PAGE_COPIES_CACHE,  # noqa: F405
 }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

@@ -8,7 +8,7 @@ import pytest
 
 from cms.kept import keep, kept_value
 from cms.kept import kept as keep_or_compute
-from cms.page_cache import generation, new_generation, page_key
+from cms.page_cache import forget_generation, generation, new_generation, page_key
 from cms.release import code_fingerprint
 from courses.models import ModulePage
 from tests.services import UNREACHABLE_REDIS_URL, redis_cache_settings
@@ -79,6 +79,7 @@ def test_generations_never_come_round_again_after_the_cache_is_emptied():
     after = generation()
     assert after > before
     cache.clear()
+    forget_generation()  # as every app server does within GENERATION_RECHECK_SECONDS
     assert generation() not in (before, after)
     assert generation() > after
 
@@ -152,24 +153,31 @@ def test_a_new_generation_gives_fragments_new_keys(rf, settings, course):
 
 
 @pytest.mark.django_db
-def test_the_generation_is_read_once_per_request_and_at_every_call_outside_one():
+def test_the_generation_is_read_again_after_a_second_and_at_once_after_a_change_here(
+    settings, monkeypatch
+):
+    """Each process reads the shared generation at most once per GENERATION_RECHECK_SECONDS,
+    so a change made by another app server shows within that time, and one made by this
+    process at once."""
     from unittest import mock
 
     from cms import page_cache
 
-    generation()  # the first read of all starts the series
+    clock = [1000.0]
+    monkeypatch.setattr(page_cache.time, "monotonic", lambda: clock[0])
+    first = generation()
     with mock.patch.object(page_cache, "cache", wraps=page_cache.cache) as shared:
-        generation(), generation()
-        assert shared.get.call_count == 2  # outside a request: every call asks
-        page_cache.start_request()
-        try:
-            first = generation()
-            assert generation() == first
-            assert shared.get.call_count == 3
-            new_generation()  # a change made by this request is seen by the rest of it
-            assert generation() > first
-        finally:
-            page_cache.end_request()
+        assert generation() == generation() == first
+        assert shared.get.call_count == 0
+        page_cache.cache.incr(page_cache.GENERATION_KEY)  # another app server's publish
+        clock[0] += 0.9
+        assert generation() == first
+        clock[0] += 0.2
+        assert generation() == first + 1
+        assert shared.get.call_count == 1
+        new_generation()  # a change made here
+        assert generation() == first + 2
+        settings.GENERATION_RECHECK_SECONDS = 0
         reads = shared.get.call_count
-        generation()
-        assert shared.get.call_count == reads + 1
+        generation(), generation()
+        assert shared.get.call_count == reads + 2

@@ -11,6 +11,7 @@ import pytest
 
 from cms.page_cache import page_key, query_params
 from courses.models import CoursePage
+from tests.services import clear_caches
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def settled(client, course):
     """The course page fetched until the site's first-view changes are over."""
     for _ in range(3):
         client.get(course.url)
-    cache.clear()
+    clear_caches()
     return course
 
 
