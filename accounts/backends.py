@@ -3,7 +3,7 @@
 Django's ModelBackend, with one change: the user of each signed-in request is read with one
 query written in SQL (decision 0199's way) instead of `User.objects.get(pk=...)`. Every
 signed-in page, heartbeat and quiz answer asks it first, and through the ORM building the
-query cost more CPU than the query itself (0.19 of 0.56 ms in-process; decision 0205).
+query cost more CPU than the query itself (0.19 of 0.56 ms in-process; decision 0206).
 Signing in, permissions and everything else are ModelBackend's own.
 """
 

@@ -1,6 +1,6 @@
 """Values that never change under their key, kept in this process and shared by every server.
 
-Page routes, module navigation, a module version's rendered shared parts, the site and its
+Page routes, a module version's rendered shared parts, the site and its
 settings row, each course's live row and its content for the learner outline, each quiz's
 question pool and each module's learner panel for each learner state
 (quizzes/wagtail_hooks.py) are kept under keys that carry the content generation
@@ -12,9 +12,10 @@ change makes a new key instead. Two standard Django cache aliases hold them (set
 - `kept-shared`: Redis under the release's key prefix (local memory without Redis), so that
   a value computed by one app server process is not computed again by the others.
 
-docs/benchmarks.md has the figures that keep the shared level. The generation itself is
-read from the shared cache once per request, so every app server learns at once that
-content changed. Only keys that carry a generation or a version belong in these aliases.
+docs/benchmarks.md has the figures that keep the shared level. Each process reads the
+generation itself from the shared cache at most once a second (GENERATION_RECHECK_SECONDS),
+so every app server learns within a second that content changed, and the one that changed it
+at once. Only keys that carry a generation or a version belong in these aliases.
 """
 
 from django.core.cache import caches

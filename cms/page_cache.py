@@ -6,9 +6,11 @@ Only pages served by Wagtail are kept (the `before_serve_page` hook marks them),
 restrictions. Publishing, unpublishing, moving or deleting a page, or saving a snippet,
 image or setting that pages show, starts a new generation: every kept copy is dropped at
 once (cms/apps.py connects the signals). A copy is kept with the generation it was made
-under and served only while that generation is current; one round trip (`get_many`) reads
-the generation and the copy together. With Redis the copies and the generation are shared
-by every app server. Only requests to addresses Wagtail's page view answers ask at all.
+under and served only while that generation is current. With Redis the copies and the
+generation are shared by every app server; each app server process also keeps the copies it
+serves in its own memory and trusts the generation it read for GENERATION_RECHECK_SECONDS
+(1 s; at once after a change it made itself), so a kept page costs no round trip at all
+(decision 0205). Only requests to addresses Wagtail's page view answers ask at all.
 
 The key holds the host, the path and only the query parameters the page uses: a page model
 lists them in `cache_query_params` (none by default; say `("page",)` for a paginated page).
@@ -145,8 +147,7 @@ def uses_only_its_params(page, request):
 
 def page_key(request):
     """Where the copy of the page at this address is kept. The entry holds the generation it
-    was made under with the copy (`AnonymousPageCacheMiddleware`), so the key need not, and
-    one round trip reads both the current generation and the entry."""
+    was made under with the copy (`AnonymousPageCacheMiddleware`), so the key need not."""
     host, query = request.get_host(), urlencode(query_params(request))
     return f"pagecache:{settings.RELEASE}:{host}:{request.path}?{query}"
 
