@@ -35,20 +35,19 @@ def result_of(certificate, malformed=False):
     """What a lookup found, as the log records it."""
     if malformed:
         return VerificationLog.MALFORMED
-    if certificate is None:
-        return VerificationLog.NOT_FOUND
-    return VerificationLog.REVOKED if certificate.is_revoked else VerificationLog.VALID
+    return result_of_status(None if certificate is None else certificate.status)
 
 
 def result_of_facts(facts):
     """What a lookup found, from the certificate's public facts (None: not found)."""
-    if facts is None:
+    return result_of_status(None if facts is None else facts["status"])
+
+
+def result_of_status(status):
+    """The log's result for a found certificate's status, or for none found (None)."""
+    if status is None:
         return VerificationLog.NOT_FOUND
-    return (
-        VerificationLog.REVOKED
-        if facts["status"] == Certificate.REVOKED
-        else VerificationLog.VALID
-    )
+    return VerificationLog.REVOKED if status == Certificate.REVOKED else VerificationLog.VALID
 
 
 def log_lookups(request, channel, lookups, api_key=None, user=None):

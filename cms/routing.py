@@ -50,7 +50,7 @@ def segments_of(path):
     return [segment for segment in path.split("/") if segment]
 
 
-def route_key(request, site, path):
+def route_key(site, path):
     return f"route:{generation()}:{site.pk}:{path}"
 
 
@@ -65,7 +65,7 @@ def kept_route(request, path):
     site = find_site(request)
     if site is None:
         return None
-    entry = kept_value(route_key(request, site, path))
+    entry = kept_value(route_key(site, path))
     if entry is None:
         return None
     page, depth, restriction_ids = entry
@@ -85,7 +85,7 @@ def keep_route(request, path, found):
     # fragments usually stand in) and without the ancestors routing attached to it.
     page = type(found).objects.defer_streamfields().get(pk=found.pk)
     restriction_ids = list(Page.get_view_restrictions(page).values_list("id", flat=True))
-    keep(route_key(request, site, path), (page, depth, restriction_ids))
+    keep(route_key(site, path), (page, depth, restriction_ids))
 
 
 def serve_chain(page, request, args, kwargs):
