@@ -41,17 +41,15 @@ def find_certificate(text):
     return certificate
 
 
-def find_facts(text):
-    """public_facts() of the certificate for a code as typed, or None; raises MalformedCode
-    for non-codes. Kept in the cache beside the certificate, and dropped with it."""
-    code = normalize(text)
-    facts = cache.get(facts_key(code))
-    if facts is None:
-        certificate = find_certificate(code)
-        if certificate is None:
-            return None
-        facts = public_facts(certificate)
-        cache.set(facts_key(code), facts, CACHE_SECONDS)
+def keep_facts(code):
+    """public_facts() of the certificate for a normalized code, kept under facts_key(code)
+    for the next lookup (the API reads them there first: api.admit_and_find); None when no
+    certificate has the code."""
+    certificate = find_certificate(code)
+    if certificate is None:
+        return None
+    facts = public_facts(certificate)
+    cache.set(facts_key(code), facts, CACHE_SECONDS)
     return facts
 
 
