@@ -327,6 +327,6 @@ def get_certificate(request, code: str):
     log_lookups(request, VerificationLog.API, [(code, result_of_facts(facts))], api_key)
     if facts is None:
         return Status(404, {"detail": "No certificate has this code."})
-    # The kept facts are public_facts(), which tests/certificates/test_api_schema.py checks
+    # The kept facts are public_facts(), which tests/certificates/test_api_lookup.py checks
     # against CertificateOut; sent as they are, without validating them again per request.
     return JsonResponse(facts)
