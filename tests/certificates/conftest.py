@@ -1,5 +1,7 @@
 import socket
 
+from django.core import signals
+from django.db import close_old_connections
 from django.utils import timezone
 
 import pytest
@@ -41,3 +43,15 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket.socket, "connect", refuse)
+
+
+@pytest.fixture
+def connection_kept_across_requests():
+    """For calls straight into the WSGI application (Schemathesis in process): Django closes
+    database connections when a request finishes; its test client switches that off, and so
+    must these calls, or the test's transaction is lost."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)

@@ -5,9 +5,7 @@ them was tried with at least MAX_EXAMPLES cases and prints the number of cases
 (docs/reliability.md records it).
 """
 
-from django.core import signals
 from django.core.cache import cache
-from django.db import close_old_connections
 
 import pytest
 import schemathesis
@@ -21,19 +19,10 @@ CASES = {}  # operation label -> the status of each response, over this run
 
 
 @pytest.fixture(autouse=True)
-def in_process(settings):
-    """No rate limit, and keep the test's database connection open across requests.
-
-    Django closes connections when a request finishes; its test client switches that off,
-    and so must calls straight into the WSGI application, or the test's transaction is lost.
-    """
+def in_process(settings, connection_kept_across_requests):
+    """No rate limit, and the test's database connection kept open across requests."""
     settings.API_RATE_LIMIT_ANONYMOUS = 10**9
     cache.clear()
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

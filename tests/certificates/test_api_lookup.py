@@ -29,7 +29,9 @@ def lookup(code):
 
 
 @pytest.mark.parametrize("revoked", [False, True])
-def test_the_answer_is_what_the_openapi_document_promises(certificate, admin_user, revoked):
+def test_the_answer_is_what_the_openapi_document_promises(
+    certificate, admin_user, revoked, connection_kept_across_requests
+):
     if revoked:
         revoke_certificate(certificate, admin_user, "Issued in error")
     for _ in range(2):  # built from the certificate, then the kept facts
