@@ -80,21 +80,9 @@ def allow(decision):
         raise TooManyRequests(decision.retry_after)
 
 
-class ApiKeyBearer(HttpBearer):
-    openapi_description = "An association API key, sent as `Authorization: Bearer <key>`."
-
-    def __init__(self, caller=admit):
-        super().__init__()
-        self.caller = caller
-
-    def authenticate(self, request, token):
-        token = token.strip()
-        return admit_key(request, token, self.caller) if token else None
-
-
-class ApiKeyHeader(APIKeyHeader):
-    param_name = "X-API-Key"
-    openapi_description = "An association API key, sent as `X-API-Key: <key>`."
+class KeyScheme:
+    """What both key schemes do with a key they found: `caller(request, api_key)` (admit
+    counts the caller, identify leaves the count to the operation); no key, no caller."""
 
     def __init__(self, caller=admit):
         super().__init__()
@@ -105,9 +93,17 @@ class ApiKeyHeader(APIKeyHeader):
         return admit_key(request, key, self.caller) if key else None
 
 
+class ApiKeyBearer(KeyScheme, HttpBearer):
+    openapi_description = "An association API key, sent as `Authorization: Bearer <key>`."
+
+
+class ApiKeyHeader(KeyScheme, APIKeyHeader):
+    param_name = "X-API-Key"
+    openapi_description = "An association API key, sent as `X-API-Key: <key>`."
+
+
 def admit_key(request, text, caller=admit):
-    """`caller(request, api_key)` for a presented API key: admit() counts it, identify()
-    leaves the count to the operation.
+    """`caller(request, api_key)` for a presented API key.
 
     A wrong, malformed or revoked key is counted against the client address's limit, as an
     anonymous request is: guessing keys meets 429 like any other flood, and within the limit

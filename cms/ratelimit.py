@@ -32,16 +32,23 @@ class Decision:
 
 def hit(bucket, limit, window=60, now=None):
     """Count one request in `bucket`; refuse it when the window already has `limit`."""
+    return hit_and_get(bucket, limit, None, window, now)[0]
+
+
+def hit_and_get(bucket, limit, key, window=60, now=None):
+    """hit(), and with a `key` the value cached under it: (Decision, value or None). On Redis
+    the count and the read are one round trip (the verify API's count and certificate read:
+    decision 0209)."""
     now = now if now is not None else time.time()
-    key = window_key(bucket, window, now)
-    count = count_in(cache, key, window)
+    count_key = window_key(bucket, window, now)
+    count, value = count_and_read(count_key, key, window)
     if count is None:  # the shared cache is down (or ignores its errors and answers nothing)
         logger.warning("Rate limit cache unavailable; counting %s in this process", bucket)
-        count = count_in(caches["local"], key, window)
+        count = count_in(caches["local"], count_key, window)
     if count is None:  # not even local memory answers: serve rather than refuse everyone
         logger.error("No rate limit cache; allowing the request to %s", bucket)
-        return Decision(True, 0)
-    return decision(count, limit, window, now)
+        return Decision(True, 0), value
+    return decision(count, limit, window, now), value
 
 
 def window_key(bucket, window, now):
@@ -55,29 +62,29 @@ def decision(count, limit, window, now):
     return Decision(count <= limit, retry_after)
 
 
-def hit_and_get(bucket, limit, key, window=60, now=None):
-    """hit(bucket, limit, window) and cache.get(key) together: (Decision, value or None).
+def count_and_read(count_key, key, window):
+    """(the count under `count_key` plus one, the value under `key` or None), from the
+    default cache; the count is None when the cache cannot be reached.
 
-    When the cache is Redis the two go in one pipeline, one round trip instead of two (the
-    verify API's count and certificate read: decision 0209). The count is the same key and
-    number hit() keeps: SET NX EX starts the window's counter with its expiry, INCR counts.
-    Elsewhere, or when Redis fails (the breaker then answers at once), hit() and cache.get()
-    run one after the other, so the count falls back to this process as hit()'s does.
+    On Redis, one pipeline: SET NX EX starts the window's counter with its expiry, INCR
+    counts, GET reads (django-redis stores integers as they are, so the counter is an ordinary
+    cache value). Not a transaction: a counter left without its expiry by a Redis that stopped
+    between the two commands belongs to a window that has passed. Elsewhere (local memory),
+    count_in() and cache.get().
     """
     client = shared_redis()
     if client is None:
-        return hit(bucket, limit, window, now), cache.get(key)
-    now = now if now is not None else time.time()
-    count_key = cache.make_key(window_key(bucket, window, now))
+        return count_in(cache, count_key, window), (cache.get(key) if key else None)
     pipeline = client.pipeline(transaction=False)
-    pipeline.set(count_key, 0, ex=window + 5, nx=True)
-    pipeline.incr(count_key)
-    pipeline.get(cache.make_key(key))
+    pipeline.set(cache.make_key(count_key), 0, ex=window + 5, nx=True)
+    pipeline.incr(cache.make_key(count_key))
+    if key:
+        pipeline.get(cache.make_key(key))
     try:
-        _, count, value = pipeline.execute()
+        _, count, *value = pipeline.execute()
     except Exception:  # noqa: BLE001 - an unreachable cache is a fallback, not an error page
-        return hit(bucket, limit, window, now), cache.get(key)
-    return decision(count, limit, window, now), decoded(value)
+        return None, None
+    return count, (decoded(value[0]) if value else None)
 
 
 def shared_redis():
@@ -90,15 +97,15 @@ def shared_redis():
 
 def decoded(value):
     """A value read from Redis as django-redis stored it (None for a missing key)."""
-    return None if value is None else caches["default"].client.decode(value)
+    return None if value is None else cache.client.decode(value)
 
 
 def count_in(store, key, window):
-    """Add one to the count under `key` in this cache and return it; None when the cache
-    cannot be reached."""
+    """Add one to the count under `key` in this local-memory cache and return it; None when
+    the cache cannot be reached."""
     try:
         try:
-            return store.incr(key)  # one round trip once the window has begun
+            return store.incr(key)
         except ValueError:  # the window's first request (or two at once: add decides)
             return 1 if store.add(key, 1, timeout=window + 5) else store.incr(key)
     except Exception:  # noqa: BLE001 - an unreachable cache is a fallback, not an error page

@@ -3,8 +3,10 @@
 Outside CI a missing service skips the test; in CI (CI=true) it fails, because CI must run
 everything."""
 
+import contextlib
 import os
 import uuid
+from unittest import mock
 
 from django.conf import settings
 
@@ -52,3 +54,19 @@ def clear_caches():
     caches["local"].clear()
     caches["page-copies"].clear()
     forget_generation()
+
+
+@contextlib.contextmanager
+def redis_round_trips():
+    """A list of the packets this process sends to Redis while the block runs: one per
+    round trip (a pipeline is one)."""
+    from redis.connection import Connection
+
+    sent, send = [], Connection.send_packed_command
+
+    def counted(connection, command, *args, **kwargs):
+        sent.append(command)
+        return send(connection, command, *args, **kwargs)
+
+    with mock.patch.object(Connection, "send_packed_command", counted):
+        yield sent

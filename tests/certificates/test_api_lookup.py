@@ -9,12 +9,11 @@ from django.test.utils import CaptureQueriesContext
 
 import pytest
 import schemathesis
-from redis.connection import Connection
 
 from certificates.issuing import revoke_certificate
 from certificates.models import VerificationLog
 from cms.wsgi import application
-from tests.services import redis_cache_settings, require_redis
+from tests.services import redis_cache_settings, redis_round_trips, require_redis
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
@@ -57,22 +56,12 @@ def test_a_refused_lookup_reads_nothing_and_logs_nothing(client, certificate, se
     assert VerificationLog.objects.count() == 1
 
 
-def test_with_redis_a_kept_lookup_is_one_round_trip_and_one_statement(
-    client, certificate, monkeypatch
-):
-    sent, send = [], Connection.send_packed_command
-
-    def counted(redis_connection, *args, **kwargs):
-        sent.append(args[0])
-        return send(redis_connection, *args, **kwargs)
-
+def test_with_redis_a_kept_lookup_is_one_round_trip_and_one_statement(client, certificate):
     url = f"/api/v1/certificates/{certificate.code}"
     with override_settings(CACHES=redis_cache_settings(require_redis())):
         assert client.get(url).status_code == 200  # keeps the facts
-        monkeypatch.setattr(Connection, "send_packed_command", counted)
-        with CaptureQueriesContext(connection) as queries:
+        with redis_round_trips() as sent, CaptureQueriesContext(connection) as queries:
             response = client.get(url)
-        monkeypatch.undo()
         cache.clear()
     assert response.status_code == 200 and response.json()["code"] == certificate.display_code
     assert len(sent) == 1  # the count and the facts, pipelined
