@@ -135,9 +135,11 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # PostgreSQL connections are kept between requests (a new one per request cost the verify
-# API three times its CPU in the benchmark), checked before reuse; `?conn_max_age=` in
-# DATABASE_URL overrides. SQLite opens per request, as it is cheap there.
+# API three times its CPU in the benchmark), checked before reuse without a round trip
+# (cms/postgresql/base.py, decision 0210); `?conn_max_age=` in DATABASE_URL overrides. SQLite
+# opens per request, as it is cheap there.
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["ENGINE"] = "cms.postgresql"
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Parameters bound by the server, and a statement a connection has run 5 times prepared
