@@ -11,14 +11,14 @@ from functools import cache
 
 from django.contrib.auth.backends import ModelBackend
 
-from cms.sql import quoted_names
+from cms.sql import one_instance, quoted_names, select_list
 
 from .models import User
 
 
 class UserBackend(ModelBackend):
     def get_user(self, user_id):
-        user = next(iter(User.objects.raw(user_sql(), [user_id])), None)
+        user = one_instance(User, user_sql(), [user_id])
         return user if user is not None and self.user_can_authenticate(user) else None
 
 
@@ -26,4 +26,4 @@ class UserBackend(ModelBackend):
 def user_sql():
     """The statement get_user sends, built once per process."""
     table, columns = quoted_names(User)
-    return f"SELECT {', '.join(columns.values())} FROM {table} WHERE {columns['id']} = %s"  # noqa: S608  # nosec B608
+    return f"SELECT {select_list(User)} FROM {table} WHERE {columns['id']} = %s"  # noqa: S608  # nosec B608

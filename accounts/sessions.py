@@ -24,9 +24,13 @@ def stamp_sign_in(sender, request, user, **kwargs):
         now = int(time.time())
         request.session[SIGNED_IN_AT] = now
         request.session[LAST_SEEN_AT] = now
-        # Whether to show Wagtail's editing bar on public pages, decided once here instead
-        # of two permission queries on every page a learner reads.
-        request.session[CAN_EDIT] = user.has_perm("wagtailadmin.access_admin")
+        request.session[CAN_EDIT] = can_edit(user)
+
+
+def can_edit(user):
+    """Whether to show Wagtail's editing bar on public pages: decided once at sign-in and kept
+    in the session, instead of two permission queries on every page a learner reads."""
+    return user.has_perm("wagtailadmin.access_admin")
 
 
 def expiry_reason(session, now):

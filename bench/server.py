@@ -211,13 +211,14 @@ class Sessions:
         from django.conf import settings
         from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
-        from accounts.sessions import LAST_SEEN_AT, SIGNED_IN_AT
+        from accounts.sessions import CAN_EDIT, LAST_SEEN_AT, SIGNED_IN_AT, can_edit
 
         store = import_module(settings.SESSION_ENGINE).SessionStore()
         store[SESSION_KEY] = str(user.pk)
         store[BACKEND_SESSION_KEY] = "accounts.backends.UserBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store[SIGNED_IN_AT] = store[LAST_SEEN_AT] = int(time.time())
+        store[CAN_EDIT] = can_edit(user)
         store.create()
         self.keys.append(store.session_key)
         token = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))

@@ -34,7 +34,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 
-from cms.sql import quoted_names
+from cms.sql import one_instance, quoted_names, select_list
 
 from .enrollment import enrollment_for
 from .models import Enrollment, ModuleProgress, SeatClock
@@ -108,11 +108,12 @@ def reading_progress(user, module, course):
     progress_table, p = quoted_names(ModuleProgress)
     enrollment_table, e = quoted_names(Enrollment)
     sql = (
-        f"SELECT p.* FROM {progress_table} p JOIN {enrollment_table} e"  # noqa: S608  # nosec B608
+        f"SELECT {select_list(ModuleProgress, 'p')} FROM {progress_table} p"  # noqa: S608  # nosec B608
+        f" JOIN {enrollment_table} e"
         f" ON p.{p['enrollment']} = e.{e['id']}"
         f" WHERE e.{e['user']} = %s AND e.{e['course']} = %s AND p.{p['module']} = %s"
     )
-    row = next(iter(ModuleProgress.objects.raw(sql, [user.pk, course.id, module.id])), None)
+    row = one_instance(ModuleProgress, sql, [user.pk, course.id, module.id])
     if row is not None:
         names = ["id", "user_id", "course_id"]
         values = [row.enrollment_id, user.pk, course.id]
