@@ -3,17 +3,18 @@
 Django checks a kept connection before the first query of each request (CONN_HEALTH_CHECKS)
 by sending `SELECT 1` and waiting for the answer. On the verify API that wait was a
 fourteenth of a lookup's CPU, and one of five round trips of a signed-in module page
-(decision 0210). This backend answers the same question without asking the server: an idle
-connection has nothing to read unless the server has closed it or is about to (a restart,
-`pg_terminate_backend`, `idle_session_timeout`: PostgreSQL sends a FATAL message and closes
-the socket; a crashed server's socket reads end-of-file). So a connection whose socket has
-anything to read, or that psycopg already knows is closed or broken, is unusable and Django
-opens a new one; any other is used. A server gone silently (a cut network) is found by
-neither check: `SELECT 1` would wait for it as the request's own query does.
+(decision 0210). An idle connection has nothing to read unless the server has said something
+since: when it ends a connection (a restart, `pg_terminate_backend`, `idle_session_timeout`)
+it sends a FATAL message and closes the socket, and a crashed server's socket reads
+end-of-file. So a connection whose socket has nothing to read is used as it is, with no
+query sent. One with something to read is checked Django's way, with `SELECT 1`: usually it
+is ending, but a live connection may have been sent something harmless (a notice, a
+notification), and that one is kept. A server gone silently (a cut network) is found by
+neither check: `SELECT 1` would wait for it as the request's own first query does.
 
-Subclassing a built-in backend is how Django's documentation says to change one: see "Using
-a 3rd-party database backend" and "Subclassing the built-in database backends". `is_usable`
-is the method every backend implements for the health check.
+Subclassing a built-in backend is how Django's documentation says to change one
+("Subclassing the built-in database backends"), and `is_usable` is the method each backend
+implements for the health check.
 """
 
 import select
@@ -23,7 +24,7 @@ from django.db.backends.postgresql import base
 
 class DatabaseWrapper(base.DatabaseWrapper):
     def is_usable(self):
-        return connection_is_quiet(self.connection)
+        return connection_is_quiet(self.connection) or super().is_usable()
 
 
 def connection_is_quiet(connection):

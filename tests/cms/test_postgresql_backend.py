@@ -17,13 +17,13 @@ from tests.concurrency import needs_postgresql
 MARKER = "SELECT 'health-check-marker'"
 
 
-def admin_connection():
+def admin_connection(database="postgres"):
     settings = connection.settings_dict
     return psycopg.connect(
         host=settings["HOST"],
         port=settings["PORT"],
         user=settings["USER"],
-        dbname="postgres",
+        dbname=database,
         autocommit=True,
     )
 
@@ -118,3 +118,23 @@ def test_no_connection_or_a_closed_one_is_not_quiet():
         broken = False
 
     assert connection_is_quiet(Closed()) is False
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_live_connection_that_was_sent_something_is_checked_and_kept(kept_connection):
+    """A notification waiting on the socket is not a closed connection: the check asks the
+    server, as Django's own check does, and keeps the connection."""
+    with kept_connection.cursor() as cursor:
+        cursor.execute("LISTEN health_check_test")
+    pid = kept_connection.connection.info.backend_pid
+    with admin_connection(kept_connection.settings_dict["NAME"]) as other:  # its database's
+        other.execute("SELECT pg_notify('health_check_test', 'hello')")
+    select.select([kept_connection.connection.fileno()], [], [], 5)
+    assert not connection_is_quiet(kept_connection.connection)
+
+    assert kept_connection.is_usable()
+    assert last_statement_of(pid) == "SELECT 1"
+
+    close_old_connections()
+    assert User.objects.count() == 0
+    assert kept_connection.connection.info.backend_pid == pid
