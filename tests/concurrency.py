@@ -7,9 +7,9 @@ from django.db import connection, connections
 import pytest
 
 
-def needs_postgresql():
+def needs_postgresql(why="a real race needs PostgreSQL"):
     if connection.vendor != "postgresql":
-        pytest.skip("a real race needs PostgreSQL (CI runs the suite on it)")
+        pytest.skip(f"{why} (CI runs the suite on it)")
 
 
 def race(count, target):

@@ -48,7 +48,7 @@ def terminate(pid):
 def kept_connection(settings):
     """The default connection kept between requests and checked before reuse, as in
     production (the test settings inherit both from cms/settings/base.py on PostgreSQL)."""
-    needs_postgresql()
+    needs_postgresql("the PostgreSQL backend's health check needs PostgreSQL")
     assert connection.settings_dict["ENGINE"] == "cms.postgresql"
     assert connection.settings_dict["CONN_HEALTH_CHECKS"] is True
     max_age = connection.settings_dict["CONN_MAX_AGE"]
