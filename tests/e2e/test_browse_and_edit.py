@@ -44,11 +44,17 @@ def admin_login(page, base_url, email, password):
     page.get_by_label(re.compile("Password", re.I)).fill(password)
     assert_accessible(page)
     page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
+    expect(page).not_to_have_url(re.compile(r"/admin/login/"))  # the sign-in went through
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert_accessible(page)
 
 
 def admin_logout(page):
+    """Forget the session, once the page before has finished loading: a request of that page
+    still in flight (an image, say) could otherwise answer after the next sign-in page was
+    shown and set the CSRF cookie of the old session again, so the sign-in would be refused."""
+    page.wait_for_load_state("networkidle")
+    page.goto("about:blank")
     page.context.clear_cookies()
 
 
