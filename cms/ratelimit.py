@@ -75,9 +75,10 @@ def count_and_read(count_key, key, window):
     client = shared_redis()
     if client is None:
         return count_in(cache, count_key, window), (cache.get(key) if key else None)
+    counter = cache.make_key(count_key)
     pipeline = client.pipeline(transaction=False)
-    pipeline.set(cache.make_key(count_key), 0, ex=window + 5, nx=True)
-    pipeline.incr(cache.make_key(count_key))
+    pipeline.set(counter, 0, ex=window + 5, nx=True)
+    pipeline.incr(counter)
     if key:
         pipeline.get(cache.make_key(key))
     try:

@@ -7,29 +7,17 @@ import time
 
 from django.db import OperationalError, close_old_connections, connection
 
-import psycopg
 import pytest
 
 from accounts.models import User
 from cms.postgresql.base import connection_is_quiet
-from tests.concurrency import needs_postgresql
+from tests.concurrency import end_backend, needs_postgresql, server_connection
 
 MARKER = "SELECT 'health-check-marker'"
 
 
-def admin_connection(database="postgres"):
-    settings = connection.settings_dict
-    return psycopg.connect(
-        host=settings["HOST"],
-        port=settings["PORT"],
-        user=settings["USER"],
-        dbname=database,
-        autocommit=True,
-    )
-
-
 def last_statement_of(pid):
-    with admin_connection() as admin:
+    with server_connection() as admin:
         return admin.execute(
             "SELECT query FROM pg_stat_activity WHERE pid = %s", [pid]
         ).fetchone()[0]
@@ -38,8 +26,7 @@ def last_statement_of(pid):
 def terminate(pid):
     """Have the server end a backend, as a restart or `idle_session_timeout` does, and wait
     until its FATAL message and end-of-file reach the client's socket."""
-    with admin_connection() as admin:
-        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+    end_backend(pid)
     select.select([connection.connection.fileno()], [], [], 5)
     time.sleep(0.05)
 
@@ -127,7 +114,7 @@ def test_a_live_connection_that_was_sent_something_is_checked_and_kept(kept_conn
     with kept_connection.cursor() as cursor:
         cursor.execute("LISTEN health_check_test")
     pid = kept_connection.connection.info.backend_pid
-    with admin_connection(kept_connection.settings_dict["NAME"]) as other:  # its database's
+    with server_connection(kept_connection.settings_dict["NAME"]) as other:  # its database's
         other.execute("SELECT pg_notify('health_check_test', 'hello')")
     select.select([kept_connection.connection.fileno()], [], [], 5)
     assert not connection_is_quiet(kept_connection.connection)

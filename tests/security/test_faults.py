@@ -8,7 +8,6 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-import psycopg
 import pytest
 
 from certificates.models import Certificate
@@ -18,7 +17,7 @@ from courses.progress import record_view
 from quizzes import attempts
 from quizzes.attempts import start_attempt
 from quizzes.models import Attempt, CourseCompletion
-from tests.concurrency import needs_postgresql
+from tests.concurrency import end_backend, needs_postgresql
 from tests.factories import UserFactory
 from tests.quizzes.conftest import make_quiz, right_answers
 from tests.services import UNREACHABLE_REDIS_URL, redis_cache_settings
@@ -68,12 +67,7 @@ def test_the_database_killed_mid_request_gives_an_error_page_and_a_consistent_da
 
     def score_then_lose_the_database(*args, **kwargs):
         result = score(*args, **kwargs)
-        pid = connection.connection.info.backend_pid
-        settings = connection.settings_dict
-        with psycopg.connect(
-            host=settings["HOST"], port=settings["PORT"], user=settings["USER"], dbname="postgres"
-        ) as admin:
-            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+        end_backend(connection.connection.info.backend_pid)
         return result
 
     monkeypatch.setattr(attempts, "score_attempt", score_then_lose_the_database)
