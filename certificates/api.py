@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 
 from ninja import Body, NinjaAPI, Schema
 from ninja.errors import AuthenticationError
@@ -25,11 +25,11 @@ from pydantic import Field
 from cms.ratelimit import client_ip, hit, hit_and_get
 
 from .api_keys import InvalidApiKey, authenticate_key
-from .audit import log_lookups, result_of_facts
+from .audit import log_lookups, result_of_status
 from .batch import log_distinct, look_up
 from .codes import MalformedCode, normalize
 from .credential_check import check_credential
-from .lookup import facts_key, keep_facts, public_facts
+from .lookup import answer_key, keep_answer, public_facts
 from .models import AssociationApiKey, VerificationLog
 
 MAX_BULK = 1000
@@ -293,17 +293,18 @@ def verify_many(request, payload: BulkIn):
 
 
 def admit_and_find(caller, text):
-    """Count the caller and find the public facts for a code as typed (None: no such
-    certificate), the count and the kept facts read in one round trip to Redis (decision
-    0209). Raises TooManyRequests over the limit and, once counted, MalformedCode."""
+    """Count the caller and find the API's answer for a code as typed: (status, JSON body),
+    or None for no such certificate; the count and the kept answer read in one round trip
+    to Redis (decision 0209). Raises TooManyRequests over the limit and, once counted,
+    MalformedCode."""
     try:
         code = normalize(text)
     except MalformedCode:
         allow(hit(caller.bucket, caller.limit))
         raise
-    decision, facts = hit_and_get(caller.bucket, caller.limit, facts_key(code))
+    decision, answer = hit_and_get(caller.bucket, caller.limit, answer_key(code))
     allow(decision)
-    return facts if facts is not None else keep_facts(code)
+    return answer if answer is not None else keep_answer(code)
 
 
 @api.get(
@@ -316,13 +317,14 @@ def admit_and_find(caller, text):
 def get_certificate(request, code: str):
     api_key = request.auth.api_key
     try:
-        facts = admit_and_find(request.auth, code)
+        answer = admit_and_find(request.auth, code)
     except MalformedCode as error:
         log_lookups(request, VerificationLog.API, [(code, VerificationLog.MALFORMED)], api_key)
         return Status(422, {"detail": str(error)})
-    log_lookups(request, VerificationLog.API, [(code, result_of_facts(facts))], api_key)
-    if facts is None:
+    status, body = answer or (None, None)
+    log_lookups(request, VerificationLog.API, [(code, result_of_status(status))], api_key)
+    if answer is None:
         return Status(404, {"detail": "No certificate has this code."})
-    # The kept facts are public_facts(), which tests/certificates/test_api_lookup.py checks
-    # against CertificateOut; sent as they are, without validating them again per request.
-    return JsonResponse(facts)
+    # The kept body is public_facts() as JSON, which tests/certificates/test_api_lookup.py
+    # checks against CertificateOut; sent as it is, without validating it again per request.
+    return HttpResponse(body, content_type=JSON)

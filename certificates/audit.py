@@ -38,11 +38,6 @@ def result_of(certificate, malformed=False):
     return result_of_status(None if certificate is None else certificate.status)
 
 
-def result_of_facts(facts):
-    """What a lookup found, from the certificate's public facts (None: not found)."""
-    return result_of_status(None if facts is None else facts["status"])
-
-
 def result_of_status(status):
     """The log's result for a found certificate's status, or for none found (None)."""
     if status is None:

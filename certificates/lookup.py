@@ -1,15 +1,19 @@
 """Finding certificates by verification code, and the facts the public may see.
 
 Found certificates are kept in the cache by code (Redis, shared, in production), so a
-verification costs no lookup query, and so are their public facts, which the API answers
-with (building them and unpickling the certificate was a fifth of an API lookup's CPU). A
-certificate's copies are dropped whenever it is saved and when it is revoked (an update that
-sends no signal), so a revocation shows on the next look-up. Codes not found are not kept:
-a new certificate is found at once.
+verification costs no lookup query, and so is the API's answer: the certificate's status and
+its public facts as the JSON the API sends (building the facts and unpickling the certificate
+was a fifth of an API lookup's CPU; serializing them again for each lookup, a few per cent
+more). A certificate's copies are dropped whenever it is saved and when it is revoked (an
+update that sends no signal), so a revocation shows on the next look-up. Codes not found are
+not kept: a new certificate is found at once.
 """
+
+import json
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
 
 from .codes import MalformedCode, normalize
 from .models import Certificate
@@ -21,13 +25,13 @@ def cache_key(code):
     return f"certificate:{code}"
 
 
-def facts_key(code):
+def answer_key(code):
     """The facts hold absolute URLs, so the site's address is part of their key."""
-    return f"certificate-facts:{code}:{settings.WAGTAILADMIN_BASE_URL}"
+    return f"certificate-answer:{code}:{settings.WAGTAILADMIN_BASE_URL}"
 
 
 def forget_certificate(code):
-    cache.delete_many([cache_key(code), facts_key(code)])
+    cache.delete_many([cache_key(code), answer_key(code)])
 
 
 def find_certificate(text):
@@ -41,16 +45,22 @@ def find_certificate(text):
     return certificate
 
 
-def keep_facts(code):
-    """public_facts() of the certificate for a normalized code, kept under facts_key(code)
-    for the next lookup (the API reads them there first: api.admit_and_find); None when no
+def keep_answer(code):
+    """api_answer() of the certificate for a normalized code, kept under answer_key(code) for
+    the next lookup (the API reads it there first: api.admit_and_find); None when no
     certificate has the code."""
     certificate = find_certificate(code)
     if certificate is None:
         return None
-    facts = public_facts(certificate)
-    cache.set(facts_key(code), facts, CACHE_SECONDS)
-    return facts
+    answer = api_answer(certificate)
+    cache.set(answer_key(code), answer, CACHE_SECONDS)
+    return answer
+
+
+def api_answer(certificate):
+    """(status, JSON body): what the API answers for a certificate, public_facts() as JSON,
+    and the status its log row records."""
+    return certificate.status, json.dumps(public_facts(certificate), cls=DjangoJSONEncoder)
 
 
 def find_many(texts):

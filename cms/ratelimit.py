@@ -66,26 +66,43 @@ def count_and_read(count_key, key, window):
     """(the count under `count_key` plus one, the value under `key` or None), from the
     default cache; the count is None when the cache cannot be reached.
 
-    On Redis, one pipeline: SET NX EX starts the window's counter with its expiry, INCR
-    counts, GET reads (django-redis stores integers as they are, so the counter is an ordinary
-    cache value). Not a transaction: a counter left without its expiry by a Redis that stopped
-    between the two commands belongs to a window that has passed. Elsewhere (local memory),
-    count_in() and cache.get().
+    On Redis, one command: the COUNT_AND_READ script counts, starts a new window's expiry and
+    reads, atomically (django-redis stores integers as they are, so the counter is an
+    ordinary cache value). Elsewhere (local memory), count_in() and cache.get().
     """
     client = shared_redis()
     if client is None:
         return count_in(cache, count_key, window), (cache.get(key) if key else None)
-    counter = cache.make_key(count_key)
-    pipeline = client.pipeline(transaction=False)
-    pipeline.set(counter, 0, ex=window + 5, nx=True)
-    pipeline.incr(counter)
+    keys = [cache.make_key(count_key)]
     if key:
-        pipeline.get(cache.make_key(key))
+        keys.append(cache.make_key(key))
     try:
-        _, count, *value = pipeline.execute()
+        count, *value = count_and_read_script(client)(keys=keys, args=[window + 5])
     except Exception:  # noqa: BLE001 - an unreachable cache is a fallback, not an error page
         return None, None
     return count, (decoded(value[0]) if value else None)
+
+
+# KEYS[1]: the window's counter; KEYS[2], if given: a value to read. ARGV[1]: the counter's
+# lifetime in seconds, set by the window's first request. Decision 0211: one command costs
+# this process about half the Python work of the three-command pipeline it replaced.
+COUNT_AND_READ = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then
+    redis.call('EXPIRE', KEYS[1], ARGV[1])
+end
+if #KEYS == 1 then
+    return {count}
+end
+return {count, redis.call('GET', KEYS[2])}
+"""
+
+
+@functools.lru_cache(maxsize=8)
+def count_and_read_script(client):
+    """COUNT_AND_READ for a Redis client (redis-py's Script: EVALSHA, and the script sent
+    again whenever the server has lost it, as after a restart)."""
+    return client.register_script(COUNT_AND_READ)
 
 
 def shared_redis():

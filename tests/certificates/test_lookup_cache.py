@@ -63,9 +63,9 @@ def test_codes_not_found_are_not_kept(client, db):
     assert cache.get(cache_key("ABCDEFGHJKMNPQRS")) is None
 
 
-def test_a_repeat_api_lookup_answers_from_the_kept_facts(client, certificate, monkeypatch):
-    """The API's answer (public_facts) is kept beside the certificate: a repeat lookup neither
-    unpickles the certificate nor builds its facts again."""
+def test_a_repeat_api_lookup_answers_from_the_kept_answer(client, certificate, monkeypatch):
+    """The API's answer (public_facts as JSON) is kept beside the certificate: a repeat lookup
+    neither unpickles the certificate nor builds or serializes its facts again."""
     from certificates import lookup
 
     url = f"/api/v1/certificates/{certificate.display_code}"
