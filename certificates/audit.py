@@ -50,19 +50,12 @@ def log_lookups(request, channel, lookups, api_key=None, user=None):
     them when there is one (the verification desk)."""
     now = timezone.now()
     ip = client_ip(request) or None
-    entries = [
-        VerificationLog(
-            at=now,
-            channel=channel,
-            api_key=api_key,
-            user=user,
-            ip_address=ip,
-            code=loggable(code),
-            result=result,
-        )
-        for code, result in lookups
-    ]
-    write_entries(entries)
+    write_entries(
+        [
+            log_row(now, channel, code, result, api_key=api_key, user=user, ip_address=ip)
+            for code, result in lookups
+        ]
+    )
     if api_key is not None and key_use_is_stale(api_key, now):
         AssociationApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
 
@@ -71,25 +64,41 @@ ASYNCHRONOUS = "WITH asynchronous AS (SELECT set_config('synchronous_commit', 'o
 COLUMNS = ("at", "channel", "api_key", "user", "ip_address", "code", "result")
 
 
-def write_entries(entries):
-    """Insert log rows: one row in one statement (autocommit, no transaction around it),
-    several in one multi-row statement, none for a request that looked nothing up."""
-    if len(entries) != 1:
-        VerificationLog.objects.bulk_create(entries)
+def log_row(at, channel, code, result, api_key=None, user=None, ip_address=None):
+    """One log row's field values, by name (a VerificationLog's fields): what write_entries
+    takes. A plain dict, so a single lookup's row is written without building a model
+    instance (decision 0211)."""
+    return {
+        "at": at,
+        "channel": channel,
+        "api_key": api_key,
+        "user": user,
+        "ip_address": ip_address,
+        "code": loggable(code),
+        "result": result,
+    }
+
+
+def write_entries(rows):
+    """Insert log rows (log_row()): one row in one statement (autocommit, no transaction
+    around it), several in one multi-row statement, none for a request that looked nothing
+    up."""
+    if len(rows) != 1:
+        VerificationLog.objects.bulk_create([VerificationLog(**row) for row in rows])
     elif connection.vendor == "postgresql" and transaction.get_autocommit():
-        insert_without_waiting_for_disk(entries[0])
+        insert_without_waiting_for_disk(rows[0])
     else:
-        entries[0].save(force_insert=True)
+        VerificationLog.objects.create(**rows[0])
 
 
-def insert_without_waiting_for_disk(entry):
+def insert_without_waiting_for_disk(row):
     """One row in one statement that is its own transaction, committed with PostgreSQL's
     `synchronous_commit` off for that transaction only (`set_config(..., true)` is SET LOCAL).
     The commit returns before the WAL reaches the disk, so a lookup does not wait for a flush;
     the connection's later transactions (anything a learner earns) still wait for theirs."""
-    row = [entry.at, entry.channel, entry.api_key_id, entry.user_id, entry.ip_address]
+    values = [getattr(row[name], "pk", row[name]) for name in COLUMNS]  # a key or user: its pk
     with connection.cursor() as cursor:
-        cursor.execute(insert_sql(), [*row, entry.code, entry.result])
+        cursor.execute(insert_sql(), values)
 
 
 @cache

@@ -5,10 +5,11 @@ kinds of commit apart."""
 
 from django.db import connection, transaction
 from django.test import override_settings
+from django.utils import timezone
 
 import pytest
 
-from certificates.audit import write_entries
+from certificates.audit import log_row, write_entries
 from certificates.models import VerificationLog
 from tests.concurrency import needs_postgresql
 
@@ -52,6 +53,10 @@ def an_entry(code):
     return VerificationLog(channel="api", code=code, result=VerificationLog.NOT_FOUND)
 
 
+def a_row(code):
+    return log_row(timezone.now(), "api", code, VerificationLog.NOT_FOUND)
+
+
 def test_lookups_do_not_wait_for_the_disk(client, postgresql_that_syncs):
     """Answered lookups are rows at once, yet their commits flush nothing; the same rows saved
     the ordinary way flush once each. The connection's setting is left as it was."""
@@ -77,7 +82,7 @@ def test_a_row_written_inside_a_transaction_leaves_it_waiting(postgresql_that_sy
     """Inside a transaction (where a learner's records could be written too) the row is an
     ordinary insert: the transaction still waits for the disk when it commits."""
     with transaction.atomic():
-        write_entries([an_entry("INSIDE")])
+        write_entries([a_row("INSIDE")])
         assert setting("synchronous_commit") == "on"
     assert VerificationLog.objects.filter(code="INSIDE").exists()
 
@@ -86,14 +91,16 @@ def test_the_row_keeps_every_field(postgresql_that_syncs, django_user_model):
     """The statement written in SQL stores what the model would: time, channel, user,
     address, code and result."""
     user = django_user_model.objects.create_user(email="desk@example.com", password="x" * 16)
-    entry = VerificationLog(
-        channel=VerificationLog.DESK,
+    at = timezone.now()
+    entry = log_row(
+        at,
+        VerificationLog.DESK,
+        "AB\x00C",
+        VerificationLog.REVOKED,
         user=user,
         ip_address="2001:db8::1",
-        code="AB\ufffdC",
-        result=VerificationLog.REVOKED,
     )
     write_entries([entry])
     row = VerificationLog.objects.get()
-    assert (row.at, row.channel, row.user_id, row.api_key_id) == (entry.at, "desk", user.pk, None)
+    assert (row.at, row.channel, row.user_id, row.api_key_id) == (at, "desk", user.pk, None)
     assert (row.ip_address, row.code, row.result) == ("2001:db8::1", "AB\ufffdC", "revoked")
