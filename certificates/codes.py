@@ -13,6 +13,7 @@ LENGTH = 16  # 16 x 5 bits = 80 bits of entropy
 GROUP = 4
 _SEPARATORS = re.compile(r"[\s\-_.]")
 _TYPO = str.maketrans({"I": "1", "L": "1", "O": "0"})
+_STORED = re.compile(f"[{ALPHABET}]{{{LENGTH}}}")
 
 
 class MalformedCode(ValueError):
@@ -31,7 +32,7 @@ def normalize(text):
             "A verification code is 16 letters and digits, like ABCD-EFGH-JKMN-PQRS."
         )
     code = _SEPARATORS.sub("", text).upper().translate(_TYPO)
-    if len(code) != LENGTH or any(ch not in ALPHABET for ch in code):
+    if not _STORED.fullmatch(code):
         raise MalformedCode(
             "A verification code is 16 letters and digits, like ABCD-EFGH-JKMN-PQRS."
         )

@@ -15,6 +15,8 @@ from cms.workflow_actions import guard_workflow_actions
 from courses import views as course_views
 
 urlpatterns = [
+    # First, as the most requested path that is not a page: nothing below matches api/v1/.
+    path("api/v1/", certificates_api.urls),
     # Before Wagtail's own, which it replaces: the same page under the site's rate limits.
     path(
         "admin/password_reset/",
@@ -31,7 +33,6 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("accounts.urls")),
     path("quizzes/", include("quizzes.urls")),
-    path("api/v1/", certificates_api.urls),
     path("", include("certificates.urls")),
     path("search/", views.search, name="search"),
     path("dashboard/", course_views.dashboard, name="dashboard"),
