@@ -323,7 +323,7 @@ def get_certificate(request, code: str):
         return Status(422, {"detail": str(error)})
     status, body = answer or (None, None)
     log_lookups(request, VerificationLog.API, [(code, result_of_status(status))], api_key)
-    if answer is None:
+    if body is None:
         return Status(404, {"detail": "No certificate has this code."})
     # The kept body is public_facts() as JSON, which tests/certificates/test_api_lookup.py
     # checks against CertificateOut; sent as it is, without validating it again per request.
