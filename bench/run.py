@@ -550,7 +550,10 @@ def main(argv=None):
     }
     busy = background_load()
     result["machine"]["busy_cores_before_start"] = busy
-    log(f"machine: {busy:.2f} of {os.cpu_count()} cores busy with other work before the start")
+    log(
+        f"machine: {result['machine']['cpu_model']}, {busy:.2f} of {os.cpu_count()} cores busy "
+        "with other work before the start (ratios differ between CPU models: docs/benchmarks.md)"
+    )
     if busy > 0.3:
         log("  warning: other work is running; it takes CPU from the server and the load")
         log("  generator, so throughput is lower and noisier (see the 'others' column)")
